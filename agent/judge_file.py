@@ -1,0 +1,115 @@
+"""`lcagent judge`: judge a JSONL file of submissions against a directory of problems.
+
+Input lines: `{"id", "problem": slug, "code"}`. Output lines, in input order:
+`{"id", "problem", "verdict", "passed", "total", "first_failure", "runtime_ms",
+"memory_kb", "judge_image", "test_set_version"}`; a line that could not be judged
+(malformed, unknown problem, sandbox unavailable) has `"verdict": null` and an
+`"error"` naming the reason, and the others are judged regardless.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from judge.errors import JudgeError
+from judge.judging import Judge
+from judge.problem import Problem
+from judge.verdict import JudgeResult
+
+
+@dataclass
+class Submission:
+    line: int
+    id: Any
+    problem: str
+    code: str
+
+
+def read_submissions(path: Path) -> list[Submission | dict]:
+    """Submissions, or an error record (dict) in place of each unusable line."""
+    out: list[Submission | dict] = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise ValueError("not a JSON object")
+            except ValueError as e:
+                out.append({"id": None, "problem": None, "verdict": None, "error": f"line {n}: {e}"})
+                continue
+            code, slug = row.get("code"), row.get("problem")
+            if not isinstance(code, str) or not isinstance(slug, str):
+                out.append({"id": row.get("id"), "problem": slug, "verdict": None,
+                            "error": f"line {n}: needs string fields 'problem' and 'code'"})
+                continue
+            out.append(Submission(n, row.get("id"), slug, code))
+    return out
+
+
+def verdict_record(sub: Submission, result: JudgeResult | JudgeError) -> dict:
+    if isinstance(result, JudgeError):
+        return {"id": sub.id, "problem": sub.problem, "verdict": None, "error": str(result)}
+    failure = result.first_failure
+    return {
+        "id": sub.id,
+        "problem": sub.problem,
+        "verdict": str(result.verdict),
+        "passed": result.passed,
+        "total": result.total,
+        "first_failure": None if failure is None else {
+            "input": failure.input, "expected": failure.expected, "got": failure.got,
+            "stderr": failure.stderr or failure.message,
+        },
+        "runtime_ms": round(result.runtime_ms, 1),
+        "memory_kb": result.memory_kb,
+        "judge_image": result.judge_image,
+        "test_set_version": result.test_set_version,
+    }
+
+
+def judge_file(
+    submissions: Path,
+    problems: dict[str, Problem],
+    out: Path,
+    judge: Judge,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Judge every line, write the verdicts in input order; returns verdict counts."""
+    items = read_submissions(submissions)
+    records: list[dict | None] = [None] * len(items)
+    work: list[tuple[int, Submission]] = []
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            records[i] = item
+        elif item.problem not in problems:
+            records[i] = {"id": item.id, "problem": item.problem, "verdict": None,
+                          "error": f"line {item.line}: unknown problem {item.problem!r}"}
+        else:
+            work.append((i, item))
+    done = [len(items) - len(work)]
+
+    def finished(k: int, result: JudgeResult | JudgeError) -> None:
+        i, sub = work[k]
+        records[i] = verdict_record(sub, result)
+        done[0] += 1
+        if on_progress:
+            on_progress(done[0], len(items))
+
+    judge.judge_many([(problems[s.problem], s.code) for _, s in work], on_done=finished)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    counts: dict[str, int] = {}
+    with open(tmp, "w", encoding="utf-8") as f:
+        for rec in records:
+            assert rec is not None
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            key = rec["verdict"] or "error"
+            counts[key] = counts.get(key, 0) + 1
+    tmp.replace(out)
+    return counts

@@ -1,0 +1,64 @@
+"""The one settings object: defaults, then an optional TOML file, then `LCAGENT_*`
+environment variables (nested with `__`, e.g. `LCAGENT_JUDGE__PARALLELISM=4`).
+
+Built once by the CLI and passed down; nothing else reads the environment.
+The TOML file is `$LCAGENT_CONFIG`, else `./lcagent.toml` when present.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    return Path(os.environ.get(var) or Path.home() / fallback) / "lcagent"
+
+
+class JudgeSettings(BaseModel):
+    image: str | None = None  # default: the content-versioned tag of this code's harness
+    parallelism: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
+    container_memory_mb: int = Field(default=2560, ge=256)
+    cpus_per_container: float = Field(default=1.0, gt=0)
+    recycle_after: int = Field(default=1000, ge=1)
+    debian_mirror: str = "http://deb.debian.org/debian"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LCAGENT_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share"))
+    cache_dir: Path = Field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache"))
+    judge: JudgeSettings = JudgeSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
+        return (init_settings, env_settings, toml)
+
+
+def config_path() -> Path | None:
+    explicit = os.environ.get("LCAGENT_CONFIG")
+    if explicit:
+        return Path(explicit)
+    local = Path("lcagent.toml")
+    return local if local.exists() else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Problem sources: LeetCode, problem packs, dataset importers."""

@@ -1,0 +1,50 @@
+"""Errors raised by the judge.
+
+    JudgeError                       base of everything below
+    ├── SandboxUnavailable (RuntimeError)   infrastructure: Docker down, container
+    │   │                                   died, no answer in time. Never a verdict:
+    │   │                                   the caller retries the unit later.
+    │   └── JudgeImageMissing               the judge image for this code is not built
+    └── ProblemError (ValueError)           a problem file or test that cannot be judged
+        └── UnsupportedTypeError            a metaData type the judge does not know
+
+A verdict about the submitted code is never an exception: it is a `JudgeResult`.
+"""
+
+from __future__ import annotations
+
+
+class JudgeError(Exception):
+    """Base class of the judge's errors."""
+
+
+class SandboxUnavailable(JudgeError, RuntimeError):
+    """The sandbox could not run the submission; retry later, never record a verdict."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"sandbox unavailable: {reason}")
+        self.reason = reason
+
+
+class JudgeImageMissing(SandboxUnavailable):
+    def __init__(self, image: str) -> None:
+        super().__init__(
+            f"judge image {image} is not built; run `lcagent judge-image build --offline` "
+            "(or without --offline where a registry is reachable)"
+        )
+        self.image = image
+
+
+class ProblemError(JudgeError, ValueError):
+    """A problem (file, signature or test) that cannot be judged as it is."""
+
+    def __init__(self, problem: str, reason: str) -> None:
+        super().__init__(f"problem {problem}: {reason}")
+        self.problem = problem
+        self.reason = reason
+
+
+class UnsupportedTypeError(ProblemError):
+    def __init__(self, problem: str, type_name: str) -> None:
+        super().__init__(problem, f"unsupported type {type_name!r}")
+        self.type_name = type_name

@@ -1,0 +1,674 @@
+"""The sandbox harness: runs inside the judge container, standard library only.
+
+It is the container's PID 1 (`python3 -I /opt/lcjudge/harness.py serve`), reads one
+job per line on stdin and writes one result per line on stdout. For every job it
+forks a fresh process for the submission, applies that process's own limits, wipes
+the scratch filesystem and kills every stray process before and after, and
+returns plain JSON outputs. It never sees expected outputs: the host compares.
+
+Why PID 1: signals without a handler -- SIGKILL included -- sent from inside the
+container to PID 1 are dropped by the kernel, so a submission cannot kill the
+process that reports on it; and PID 1 is also the parent every orphan is
+reparented to, so strays are reaped here. The server also makes itself
+non-dumpable, so the submission (same uid) can neither ptrace it nor open its
+file descriptors through /proc.
+
+Channel: the submission's stdout/stderr are pipes the server reads and caps;
+outputs travel on a separate pipe (fd 3) as JSON lines, so prints cannot corrupt
+them. A submission that writes forged lines to fd 3 only claims outputs, which the
+host still compares against expectations it never had; CPU time and memory come
+from the kernel (rusage, rlimits, cgroup counters), not from the submission.
+
+The module is importable on the host too: the type grammar and the LeetCode value
+conversions below are the single definition both sides use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Iterable
+from numbers import Integral, Real
+from typing import Any
+
+PROTOCOL = 1
+
+# --------------------------------------------------------------------------- types
+
+SCALAR_TYPES = frozenset(
+    {"integer", "long", "double", "boolean", "character", "string", "void", "ListNode", "TreeNode"}
+)
+_TYPE_ALIASES = {
+    "int": "integer",
+    "Integer": "integer",
+    "Long": "long",
+    "float": "double",
+    "Double": "double",
+    "bool": "boolean",
+    "Boolean": "boolean",
+    "char": "character",
+    "Character": "character",
+    "String": "string",
+    "str": "string",
+}
+_LIST_FORM = re.compile(r"(?i)list\s*<\s*(.+)\s*>")
+
+
+class UnsupportedType(ValueError):
+    """A metaData type name the judge cannot convert."""
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+        super().__init__(f"unsupported type {type_name!r}")
+
+
+def parse_type(text: str) -> Any:
+    """LeetCode type name -> `"integer"` | ... | `("list", inner)`.
+
+    Accepts `T[]`, `T[][]`, `list<T>` (any case, nested) and the aliases LeetCode
+    has used over the years (`String`, `int`, `char`, ...)."""
+    t = text.strip() if isinstance(text, str) else ""
+    if t.endswith("[]"):
+        return ("list", parse_type(t[:-2]))
+    m = _LIST_FORM.fullmatch(t)
+    if m:
+        return ("list", parse_type(m.group(1)))
+    name = _TYPE_ALIASES.get(t, t)
+    if name in SCALAR_TYPES:
+        return name
+    raise UnsupportedType(str(text))
+
+
+# ----------------------------------------------------------------- linked structures
+
+
+class ListNode:
+    def __init__(self, val: Any = 0, next: Any = None) -> None:  # noqa: A002 (LeetCode's name)
+        self.val = val
+        self.next = next
+
+
+class TreeNode:
+    def __init__(self, val: Any = 0, left: Any = None, right: Any = None) -> None:
+        self.val = val
+        self.left = left
+        self.right = right
+
+
+class EncodeError(ValueError):
+    """A returned value that cannot be read as the declared type."""
+
+
+def build_list(values: list | None) -> ListNode | None:
+    head = None
+    for v in reversed(values or []):
+        head = ListNode(v, head)
+    return head
+
+
+def build_tree(values: list | None) -> TreeNode | None:
+    if not values or values[0] is None:
+        return None
+    root = TreeNode(values[0])
+    queue = deque([root])
+    i = 1
+    while queue and i < len(values):
+        node = queue.popleft()
+        if i < len(values) and values[i] is not None:
+            node.left = TreeNode(values[i])
+            queue.append(node.left)
+        i += 1
+        if i < len(values) and values[i] is not None:
+            node.right = TreeNode(values[i])
+            queue.append(node.right)
+        i += 1
+    return root
+
+
+def _plain_scalar(v: Any) -> Any:
+    """A node value as a plain JSON scalar."""
+    if v is None or isinstance(v, bool):
+        return v
+    if isinstance(v, Integral):
+        return int(v)
+    if isinstance(v, Real):
+        return float(v)
+    if isinstance(v, str):
+        return str(v)
+    raise EncodeError(f"node value of type {type(v).__name__} is not a number or string")
+
+
+def list_to_json(head: Any) -> list:
+    out, seen = [], set()
+    while head is not None:
+        if id(head) in seen:
+            raise EncodeError("found a cycle in the returned ListNode")
+        seen.add(id(head))
+        try:
+            out.append(_plain_scalar(head.val))
+            head = head.next
+        except AttributeError as e:
+            raise EncodeError(f"returned ListNode has no {e.name!r}") from None
+    return out
+
+
+def tree_to_json(root: Any) -> list:
+    out: list = []
+    seen: set[int] = set()
+    queue = deque([root] if root is not None else [])
+    while queue:
+        node = queue.popleft()
+        if node is None:
+            out.append(None)
+            continue
+        if id(node) in seen:
+            raise EncodeError("found a cycle in the returned TreeNode")
+        seen.add(id(node))
+        try:
+            out.append(_plain_scalar(node.val))
+            queue.append(node.left)
+            queue.append(node.right)
+        except AttributeError as e:
+            raise EncodeError(f"returned TreeNode has no {e.name!r}") from None
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
+# -------------------------------------------------------------- value conversions
+
+
+def decode(t: Any, v: Any) -> Any:
+    """JSON value from a test input -> the Python object a solution receives."""
+    if isinstance(t, tuple):
+        return None if v is None else [decode(t[1], x) for x in v]
+    if t == "ListNode":
+        return build_list(v)
+    if t == "TreeNode":
+        return build_tree(v)
+    if t == "double" and isinstance(v, int) and not isinstance(v, bool):
+        return float(v)
+    return v
+
+
+def encode(t: Any, v: Any) -> Any:
+    """A solution's value -> plain JSON, read by the declared type (as LeetCode does:
+    a tuple is a list, True is 1 for an integer, an integral float is an integer)."""
+    if isinstance(t, tuple):
+        if v is None:
+            return None
+        if isinstance(v, (str, bytes, dict)) or not isinstance(v, Iterable):
+            raise EncodeError(f"expected a list, got {type(v).__name__}")
+        return [encode(t[1], x) for x in v]
+    if t == "ListNode":  # an empty list or tree is serialized as []
+        return list_to_json(v)
+    if t == "TreeNode":
+        return tree_to_json(v)
+    if t == "void" or v is None:
+        return None
+    if t in ("integer", "long"):
+        if isinstance(v, Integral):
+            return int(v)
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+    elif t == "double":
+        if isinstance(v, Real):
+            return float(v)
+    elif t == "boolean":
+        if isinstance(v, bool) or (isinstance(v, Integral) and int(v) in (0, 1)):
+            return bool(int(v))
+    elif t in ("string", "character"):
+        if isinstance(v, str):
+            return str(v)
+    raise EncodeError(f"expected {t}, got {type(v).__name__}")
+
+
+# ------------------------------------------------------------------ test inputs
+
+
+def split_input(text: str) -> list[Any]:
+    """LeetCode's one-JSON-value-per-line input text -> the values."""
+    return [json.loads(line) for line in text.split("\n") if line.strip()]
+
+
+def format_input(values: list[Any]) -> str:
+    return "\n".join(json.dumps(v, separators=(",", ":"), ensure_ascii=False) for v in values)
+
+
+# ------------------------------------------------------------------------ child
+
+# LeetCode's Python 3 environment imports most of the standard library for the
+# solution; solutions use bare `inf`, `deque`, `lru_cache`, `List`, `SortedList`.
+_PRELUDE = """\
+from typing import *
+from functools import *
+from collections import *
+from itertools import *
+from heapq import *
+from bisect import *
+from string import *
+from operator import *
+from math import *
+import array, bisect, collections, copy, datetime, functools, heapq, itertools
+import math, operator, random, re, string, sys, typing
+from sortedcontainers import SortedList, SortedDict, SortedSet
+inf = float("inf")
+"""
+_PRELUDE_CODE = compile(_PRELUDE, "<prelude>", "exec")
+
+
+class _TimeLimit(BaseException):
+    """Raised by the per-test CPU timer; BaseException so `except Exception` in a
+    solution does not swallow it by accident."""
+
+
+def _on_cpu_timer(signum: int, frame: Any) -> None:
+    raise _TimeLimit()
+
+
+def _describe(exc: BaseException) -> str:
+    """The solution's part of a traceback (harness frames are noise to a reader)."""
+    import traceback
+
+    if isinstance(exc, _TimeLimit):
+        return "Time Limit Exceeded"
+    try:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "solution.py"]
+        lines = traceback.format_list(frames[-8:]) + traceback.format_exception_only(type(exc), exc)
+        return ("Traceback (most recent call last):\n" + "".join(lines))[-4000:]
+    except BaseException:  # a hostile exception whose str() fails
+        return "exception of an unprintable type"
+
+
+def _error_kind(exc: BaseException) -> str:
+    if isinstance(exc, _TimeLimit):
+        return "TLE"
+    if isinstance(exc, MemoryError):
+        return "MLE"
+    return "RE"
+
+
+def _namespace() -> dict:
+    import builtins
+
+    ns: dict = {"__name__": "__main__"}
+    exec(_PRELUDE_CODE, ns)
+    # The star imports shadow builtins (math.pow, operator.pow, ...): LeetCode
+    # solutions call the builtin three-argument pow, so the builtins win.
+    for name in [n for n in ns if hasattr(builtins, n) and n != "__name__"]:
+        del ns[name]
+    ns.update(ListNode=ListNode, TreeNode=TreeNode)
+    return ns
+
+
+class _BadTest(Exception):
+    """The test data does not fit the signature: a problem bug, not a verdict. The
+    host validates every test before sending it, so it treats this as suspect."""
+
+
+def _function_caller(sig: dict, target_cls: Any) -> Any:
+    params = [parse_type(p["type"]) for p in sig["params"]]
+    returns = parse_type(sig["return"])
+    index = sig.get("output_param")
+
+    def call(values: list) -> Any:
+        if len(values) != len(params):
+            raise _BadTest(f"test has {len(values)} values for {len(params)} parameters")
+        args = [decode(t, v) for t, v in zip(params, values, strict=True)]
+        ret = getattr(target_cls(), sig["name"])(*args)  # a fresh object per test
+        if index is not None:  # in-place problem: the answer is that argument
+            return encode(params[index], args[index])
+        return encode(returns, ret)
+
+    return call
+
+
+def _design_caller(sig: dict, target_cls: Any) -> Any:
+    ctor = [parse_type(p["type"]) for p in sig["constructor"]]
+    methods = {
+        name: ([parse_type(p["type"]) for p in m["params"]], parse_type(m["return"]))
+        for name, m in sig["methods"].items()
+    }
+
+    def call(values: list) -> Any:
+        if len(values) != 2 or len(values[0]) != len(values[1]) or not values[0]:
+            raise _BadTest("a design test needs two lines of equal length: calls, arguments")
+        calls, arglists = values
+        obj = target_cls(*[decode(t, v) for t, v in zip(ctor, arglists[0], strict=True)])
+        out: list = [None]
+        for name, argv in zip(calls[1:], arglists[1:], strict=True):
+            if name not in methods:
+                raise _BadTest(f"test calls unknown method {name!r}")
+            types, returns = methods[name]
+            ret = getattr(obj, name)(*[decode(t, v) for t, v in zip(types, argv, strict=True)])
+            out.append(encode(returns, ret))
+        return out
+
+    return call
+
+
+def _child_main(job: dict, channel: int) -> None:
+    """Runs in the forked submission process. Everything here is reachable by the
+    untrusted code, so nothing here decides a verdict."""
+
+    def send(msg: dict | bytes) -> None:
+        data = msg if isinstance(msg, bytes) else _line(msg)
+        while data:
+            data = data[os.write(channel, data) :]
+
+    sig = job["signature"]
+    per_test = job["limits"]["time_ms"] / 1000.0
+    signal.signal(signal.SIGPROF, _on_cpu_timer)
+    try:
+        code = compile(job["code"], "solution.py", "exec")
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
+        send({"t": "compile_error", "message": _describe(e)})
+        return
+    ns = _namespace()
+    signal.setitimer(signal.ITIMER_PROF, per_test)
+    try:
+        exec(code, ns)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+    except BaseException as e:  # the solution's module code itself failed
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        send({"t": "module_error", "kind": _error_kind(e), "message": _describe(e)})
+        return
+    design = sig["kind"] == "design"
+    cls_name = sig["classname"] if design else "Solution"
+    target = ns.get(cls_name)
+    if not isinstance(target, type):
+        send({"t": "compile_error", "message": f"the code does not define class {cls_name}"})
+        return
+    if not design and not callable(getattr(target, sig["name"], None)):
+        send({"t": "compile_error", "message": f"class Solution has no method {sig['name']}"})
+        return
+    call = (_design_caller if design else _function_caller)(sig, target)
+    for i, text in enumerate(job["tests"]):
+        try:
+            values = split_input(text)
+        except ValueError as e:
+            send({"t": "bad_test", "i": i, "message": f"unparsable input: {e}"})
+            return
+        start = time.process_time()
+        signal.setitimer(signal.ITIMER_PROF, per_test)
+        try:
+            output = call(values)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            spent = time.process_time() - start
+            if spent > per_test:  # the solution caught the timer's exception
+                raise _TimeLimit()
+            msg = _line({"t": "test", "i": i, "ok": True, "output": output, "cpu_ms": spent * 1e3})
+        except _BadTest as e:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            send({"t": "bad_test", "i": i, "message": str(e)})
+            return
+        except BaseException as e:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            kind = "RE" if isinstance(e, EncodeError) else _error_kind(e)
+            send({"t": "test", "i": i, "ok": False, "kind": kind, "message": _describe(e)})
+            if kind != "RE":
+                return  # out of budget; LeetCode stops here too
+            continue
+        send(msg)
+    send({"t": "done"})
+
+
+def _line(msg: dict) -> bytes:
+    return (json.dumps(msg, separators=(",", ":")) + "\n").encode()
+
+
+# ----------------------------------------------------------------------- server
+
+SCRATCH_DIRS = ("/tmp", "/dev/shm")
+_CHUNK = 1 << 16
+
+
+def _apply_limits(limits: dict) -> None:
+    """The submission's own kernel-enforced limits (it cannot raise a hard limit)."""
+    import resource
+
+    mem = int(limits["memory_mb"]) << 20
+    cpu = max(1, -(-int(limits["total_time_ms"]) // 1000))  # whole seconds, rounded up
+    for name, value in (
+        ("RLIMIT_AS", mem),
+        ("RLIMIT_STACK", mem),
+        ("RLIMIT_CPU", cpu),
+        ("RLIMIT_FSIZE", int(limits["file_bytes"])),
+        ("RLIMIT_NOFILE", 64),
+        ("RLIMIT_CORE", 0),
+    ):
+        which = getattr(resource, name)
+        hard = resource.getrlimit(which)[1]
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, value))
+
+
+def _kill_strays() -> None:
+    """Kill every process of ours but this one, then reap them (we are their parent)."""
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.001)
+
+
+def _wipe(path: str) -> bool:
+    """Empty a scratch directory (the submission may have made entries read-only)."""
+    import shutil
+
+    def retry_writable(func: Any, p: str, exc: Any) -> None:
+        os.chmod(os.path.dirname(p), 0o700)
+        func(p)
+
+    try:
+        for name in os.listdir(path):
+            p = os.path.join(path, name)
+            if os.path.isdir(p) and not os.path.islink(p):
+                os.chmod(p, 0o700)
+                shutil.rmtree(p, onerror=retry_writable)
+            else:
+                os.unlink(p)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _oom_kills() -> int:
+    """The container's OOM-kill counter (cgroup v1 or v2), -1 when not readable."""
+    for path, key in (
+        ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill"),
+        ("/sys/fs/cgroup/memory.events", "oom_kill"),
+    ):
+        try:
+            with open(path) as f:
+                for line in f:
+                    k, _, v = line.partition(" ")
+                    if k == key:
+                        return int(v)
+        except OSError:
+            continue
+    return -1
+
+
+class _Capture:
+    """Keeps the head of a stream and counts its bytes."""
+
+    def __init__(self, keep: int) -> None:
+        self.keep, self.size, self.head = keep, 0, bytearray()
+
+    def add(self, data: bytes) -> None:
+        self.size += len(data)
+        room = self.keep - len(self.head)
+        if room > 0:
+            self.head += data[:room]
+
+    def text(self) -> str:
+        return self.head.decode("utf-8", "replace")
+
+
+def run_job(job: dict) -> dict:
+    import resource
+    import selectors
+
+    limits = job["limits"]
+    _kill_strays()
+    clean_before = all(_wipe(d) for d in SCRATCH_DIRS)
+    oom_before = _oom_kills()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    res_r, res_w = os.pipe()
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    sys.stdout.flush()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # ------------------------------------------------ the submission
+        try:
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            os.dup2(out_w, 1)
+            os.dup2(err_w, 2)
+            os.dup2(res_w, 3)
+            os.closerange(4, 1 << 16)
+            sys.stdin = open(0, closefd=False)  # noqa: SIM115
+            sys.stdout = open(1, "w", closefd=False, buffering=1)  # noqa: SIM115
+            sys.stderr = open(2, "w", closefd=False, buffering=1)  # noqa: SIM115
+            os.chdir("/tmp")
+            _apply_limits(limits)
+            _child_main(job, 3)
+        except BaseException as e:
+            os.write(2, f"harness child failed: {e!r}\n".encode())
+        finally:
+            try:
+                sys.stdout.flush()
+            finally:
+                os._exit(0)
+    for fd in (res_w, out_w, err_w):
+        os.close(fd)
+
+    deadline = started + limits["wall_ms"] / 1000.0
+    out_cap = limits["output_bytes"]
+    channel, stdout, stderr = _Capture(limits["result_bytes"]), _Capture(16384), _Capture(16384)
+    streams = {res_r: channel, out_r: stdout, err_r: stderr}
+    sel = selectors.DefaultSelector()
+    for fd in streams:
+        sel.register(fd, selectors.EVENT_READ)
+    killed = None
+    status = rusage = None
+
+    def pump(timeout: float) -> bool:
+        """Read what is ready; False when nothing was."""
+        events = sel.select(timeout)
+        for key, _ in events:
+            data = os.read(key.fd, _CHUNK)
+            if data:
+                streams[key.fd].add(data)
+            else:
+                sel.unregister(key.fd)
+        return bool(events)
+
+    while status is None:
+        now = time.monotonic()
+        if now >= deadline:
+            killed = "wall"
+        elif stdout.size + stderr.size > out_cap or channel.size > limits["result_bytes"]:
+            killed = "output"
+        if killed:
+            os.kill(pid, signal.SIGKILL)
+            _, status, rusage = os.wait4(pid, 0)
+            break
+        busy = pump(min(0.05, deadline - now)) if sel.get_map() else False
+        waited, st, ru = os.wait4(pid, os.WNOHANG)
+        if waited:
+            status, rusage = st, ru
+        elif not busy and not sel.get_map():
+            time.sleep(0.002)
+    wall_ms = (time.monotonic() - started) * 1000
+    _kill_strays()  # descendants die now; their pipe ends close
+    while sel.get_map() and pump(0.05):
+        pass
+    for fd in streams:
+        os.close(fd)
+    sel.close()
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = (children_after.ru_utime - children_before.ru_utime) + (
+        children_after.ru_stime - children_before.ru_stime
+    )
+    clean_after = all(_wipe(d) for d in SCRATCH_DIRS)
+    oom_after = _oom_kills()
+
+    messages, malformed = [], 0
+    for line in bytes(channel.head).splitlines():
+        try:
+            messages.append(json.loads(line))
+        except ValueError:
+            malformed += 1
+    return {
+        "id": job.get("id"),
+        "protocol": PROTOCOL,
+        "messages": messages,
+        "malformed_messages": malformed,
+        "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "killed": killed,
+        "cpu_ms": cpu_s * 1000,
+        "maxrss_kb": rusage.ru_maxrss if rusage else 0,
+        "wall_ms": wall_ms,
+        "oom_kills": (oom_after - oom_before) if oom_before >= 0 else None,
+        "channel_bytes": channel.size,
+        "stdout_bytes": stdout.size,
+        "stderr_bytes": stderr.size,
+        "stdout": stdout.text(),
+        "stderr": stderr.text(),
+        "clean": clean_before and clean_after,
+    }
+
+
+def _make_undumpable() -> None:
+    """PR_SET_DUMPABLE=0: same-uid processes can no longer ptrace us or open
+    /proc/1/fd/*. Best effort on platforms without prctl."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+    except (OSError, AttributeError):
+        pass
+
+
+def serve() -> None:
+    if os.getpid() != 1:  # it kills every process it may signal: never on a host
+        sys.exit("harness.py serve must be PID 1 of its own container")
+    _make_undumpable()
+    _namespace()  # import the prelude's modules once; every fork starts warm
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    out = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        if not line.strip():
+            continue
+        try:
+            job = json.loads(line)
+            result = {"pong": True, "protocol": PROTOCOL} if job.get("ping") else run_job(job)
+        except Exception as e:  # a malformed job is the host's bug: say so, keep serving
+            result = {"protocol": PROTOCOL, "harness_error": f"{type(e).__name__}: {e}"}
+        out.write(json.dumps(result, separators=(",", ":")).encode() + b"\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["serve"]:
+        serve()
+    else:
+        sys.exit("usage: harness.py serve")
