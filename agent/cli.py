@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,8 +17,12 @@ from judge.errors import JudgeError
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 image_app = typer.Typer(no_args_is_help=True, help="Build or inspect the judge image.")
 import_app = typer.Typer(no_args_is_help=True, help="Import problems from datasets.")
+db_app = typer.Typer(no_args_is_help=True, help="The results database.")
+problems_app = typer.Typer(no_args_is_help=True, help="Problems in the results database.")
+app.add_typer(problems_app, name="problems")
 app.add_typer(image_app, name="judge-image")
 app.add_typer(import_app, name="import")
+app.add_typer(db_app, name="db")
 err = Console(stderr=True)
 
 
@@ -79,12 +84,20 @@ def image_show() -> None:
 def import_leetcodedataset(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSONL or JSONL.gz")],
     out: Annotated[Path, typer.Option("--out", help="directory for the problem files")],
+    db: Annotated[bool, typer.Option(help="also upsert into the results database")] = True,
 ) -> None:
     """Convert LeetCodeDataset rows into problem files; report rows that cannot be."""
     from agent.sources.leetcodedataset import import_file, write_problems
 
     report = import_file(file)
     written = write_problems(report, out)
+    if db:
+        from agent.problem_store import store_problems
+        from storage import open_database
+
+        stored, failed = store_problems(open_database(_settings().db_url()), report.problems)
+        report.failures += failed
+        err.print(f"{stored} problems stored in the results database")
     for name, reason in report.skipped_tests:
         err.print(f"[yellow]skipped a test of {name}:[/yellow] {reason}")
     for name, reason in report.failures:
@@ -124,3 +137,78 @@ def judge_cmd(
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeRemainingColumn(), console=err, disable=not err.is_terminal)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending schema migrations (also done automatically at start)."""
+    from storage import make_engine, migrate
+
+    engine = make_engine(_settings().db_url())
+    before = migrate.current_revision(engine)
+    after = migrate.upgrade(engine)
+    typer.echo(f"schema {before or 'empty'} -> {after}")
+
+
+@db_app.command("backup")
+def db_backup(dest: Annotated[Path, typer.Argument(help="file to write the copy to")]) -> None:
+    """A consistent copy of the live SQLite database (safe while the daemon writes)."""
+    from storage.backup import backup
+    from storage.errors import StorageError
+
+    try:
+        typer.echo(str(backup(_settings().db_url(), dest)))
+    except StorageError as e:
+        raise _fail(str(e)) from None
+
+
+@app.command("sync")
+def sync_cmd(
+    contest: Annotated[list[str] | None, typer.Option("--contest", help="sync this contest (repeatable)")] = None,
+    since: Annotated[datetime | None, typer.Option(help="contests that started at or after this date")] = None,
+    out: Annotated[Path | None, typer.Option(help="also write problem files under this directory")] = None,
+) -> None:
+    """Fetch new contests' problems from LeetCode into the results database."""
+    from agent.sources.sync import sync
+    from agent.wiring import leetcode_client
+    from storage import open_database
+
+    settings = _settings()
+    engine = open_database(settings.db_url())
+    with leetcode_client(settings) as client:
+        report = sync(client, engine, contests=contest or None,
+                      since=since.replace(tzinfo=UTC) if since and since.tzinfo is None else since,
+                      out_dir=out, on_contest=lambda slug: err.print(f"syncing {slug}"))
+    for line in report.not_public:
+        err.print(f"[yellow]{line}[/yellow]")
+    for where, reason in report.failures:
+        err.print(f"[red]failed {where}:[/red] {reason}")
+    err.print(f"{len(report.contests)} contests, {len(report.stored)} problems stored, "
+              f"{len(report.failures)} failures")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@problems_app.command("list")
+def problems_list(
+    contest: Annotated[str | None, typer.Option(help="only this contest")] = None,
+) -> None:
+    """One line per problem: release time, contest, slug, difficulty, tests."""
+    from agent.queries import problem_rows
+    from storage import open_database
+
+    for row in problem_rows(open_database(_settings().db_url(), read_only=True), contest):
+        typer.echo("\t".join(str(x) if x is not None else "-" for x in row))
+
+
+@problems_app.command("show")
+def problems_show(slug: str) -> None:
+    """The stored problem as a problem file (JSON)."""
+    from agent.queries import problem_document
+    from storage import open_database
+    from storage.errors import NotFound
+
+    try:
+        typer.echo(problem_document(open_database(_settings().db_url(), read_only=True), slug).to_json(), nl=False)
+    except NotFound as e:
+        raise _fail(str(e)) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -32,12 +32,29 @@ class JudgeSettings(BaseModel):
     debian_mirror: str = "http://deb.debian.org/debian"
 
 
+class LeetCodeSettings(BaseModel):
+    site: str = "leetcode.com"  # or "leetcode.cn"
+    base_url: str | None = None  # default https://<site>; tests point it at a fake server
+    session: SecretStr | None = None  # LEETCODE_SESSION cookie, optional
+    csrftoken: SecretStr | None = None
+    min_interval_s: float = Field(default=1.0, ge=0)
+    attempts: int = Field(default=5, ge=1)
+    backoff_s: float = Field(default=2.0, ge=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LCAGENT_", env_nested_delimiter="__", extra="ignore")
 
     data_dir: Path = Field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share"))
     cache_dir: Path = Field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache"))
+    database_url: str | None = None  # default: SQLite file `lcagent.sqlite3` in data_dir
     judge: JudgeSettings = JudgeSettings()
+    leetcode: LeetCodeSettings = LeetCodeSettings()
+
+    def db_url(self) -> str:
+        from storage.engine import default_url
+
+        return self.database_url or default_url(self.data_dir)
 
     @classmethod
     def settings_customise_sources(

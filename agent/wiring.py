@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from agent.settings import Settings
+from agent.sources.leetcode_client import LeetCodeClient
 from judge.image import image_tag
 from judge.judging import Judge
 from judge.sandbox import SandboxConfig, SandboxPool
@@ -26,3 +27,13 @@ def sandbox_config(settings: Settings) -> SandboxConfig:
 def open_judge(settings: Settings) -> Iterator[Judge]:
     with SandboxPool(sandbox_config(settings)) as pool:
         yield Judge(pool)
+
+
+def leetcode_client(settings: Settings) -> LeetCodeClient:
+    lc = settings.leetcode
+    return LeetCodeClient(
+        lc.site, lc.base_url,
+        session_cookie=lc.session.get_secret_value() if lc.session else None,
+        csrf_token=lc.csrftoken.get_secret_value() if lc.csrftoken else None,
+        min_interval_s=lc.min_interval_s, attempts=lc.attempts, backoff_s=lc.backoff_s,
+    )

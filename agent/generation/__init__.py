@@ -1,0 +1,1 @@
+"""Generation: prompts, OpenAI-compatible clients, offline providers, code extraction."""

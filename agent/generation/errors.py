@@ -1,0 +1,29 @@
+"""Errors of generation.
+
+    GenerationError                      base
+    ├── EndpointUnavailable (RuntimeError)   retry later: connection refused/dropped, timeout,
+    │                                        HTTP 429/5xx, malformed body. Never a result.
+    └── GenerationConfigError (ValueError)   fix the configuration: HTTP 400/401/403/404,
+        └── ModelNotServed                   the endpoint does not serve the model id
+"""
+
+from __future__ import annotations
+
+
+class GenerationError(Exception):
+    """Base class of generation's errors."""
+
+
+class EndpointUnavailable(GenerationError, RuntimeError):
+    pass
+
+
+class GenerationConfigError(GenerationError, ValueError):
+    pass
+
+
+class ModelNotServed(GenerationConfigError):
+    def __init__(self, endpoint: str, model: str, served: list[str]) -> None:
+        listing = ", ".join(served) or "nothing"
+        super().__init__(f"{endpoint} does not serve model {model!r} (it serves: {listing})")
+        self.endpoint, self.model, self.served = endpoint, model, served

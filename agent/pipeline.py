@@ -1,0 +1,326 @@
+"""The pipeline: units of work through generate -> judge, resumable at any instant.
+
+A unit is (problem × model configuration × attempt). States:
+
+    pending ─claim─> generating ─response─> generated ─claim─> judging ─verdict─> judged
+       ^                 │  └─ no code / truncated ─────────────────────────────> judged
+       └── infrastructure error (endpoint down, Docker down): back, with backoff;
+           after `max_tries` -> failed, with the error. Never a verdict.
+
+Units are claimed atomically through the database, so two workers (or two
+processes) never take the same unit. A generation is written to the database the
+moment it arrives (it was paid for); judging starts with the first generation and
+runs beside generation, with its own parallelism. On start, units a crash left
+`generating` or `judging` go back to `pending` / `generated`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from agent.generation.config import ModelSpec
+from agent.generation.errors import (
+    EndpointUnavailable,
+    GenerationConfigError,
+    GenerationError,
+    ModelNotServed,
+)
+from agent.generation.extract import extract
+from agent.generation.prompts import render, template_for, template_version
+from agent.generation.providers import Completion, Provider
+from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable
+from judge.judging import Judge
+from judge.problem import Problem as JudgeProblem
+from judge.signature import DesignSignature
+from storage import models, repo
+from storage.engine import session_scope
+from storage.models import Outcome, UnitState, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    max_tries: int = 5  # infrastructure failures before a unit is marked failed
+    backoff_s: float = 30.0
+    backoff_cap_s: float = 3600.0
+    judge_parallelism: int = 2
+    idle_poll_s: float = 0.2
+
+
+@dataclass
+class Progress:
+    generated: int = 0
+    judged: int = 0
+    retried: int = 0
+    failed: int = 0
+    in_flight: int = 0
+    completion_tokens: int = 0
+    started: float = field(default_factory=time.monotonic)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Model:
+    """A configured model: its spec, its provider, and its configuration row."""
+
+    spec: ModelSpec
+    provider: Provider
+    config_id: int
+
+
+def register_model(engine: Engine, spec: ModelSpec) -> int:
+    """Upsert the model and this exact configuration; returns the configuration id."""
+    with session_scope(engine) as s:
+        model = repo.upsert_model(s, spec.name, spec.model_id, spec.base_urls, spec.training_cutoff)
+        config = repo.upsert_model_config(
+            s, model, spec.name, spec.sampling.model_dump(mode="json", exclude_none=True),
+            template_for(spec).name, template_version(spec), spec.attempts,
+        )
+        assert config.id is not None
+        return config.id
+
+
+def plan_units(engine: Engine, config_id: int, problem_ids: list[int] | None = None,
+               sources: tuple[str, ...] | None = None) -> int:
+    """Create the missing units for a configuration; returns how many were new."""
+    with session_scope(engine) as s:
+        config = s.get(models.ModelConfig, config_id)
+        assert config is not None
+        if problem_ids is None:
+            q = select(models.Problem.id)
+            if sources:
+                q = q.where(models.Problem.source_kind.in_(sources))  # type: ignore[attr-defined]
+            problem_ids = list(s.exec(q).all())  # type: ignore[arg-type]
+        return repo.ensure_units(s, config, problem_ids)
+
+
+class Pipeline:
+    def __init__(self, engine: Engine, models_: list[Model], judge: Judge | None,
+                 options: PipelineOptions = PipelineOptions(),
+                 on_progress: Callable[[Progress], None] | None = None) -> None:
+        self.engine, self.models, self.judge, self.options = engine, models_, judge, options
+        self.by_config = {m.config_id: m for m in models_}
+        self.progress = Progress()
+        self.on_progress = on_progress
+        self.stopping = asyncio.Event()
+        self.fatal: BaseException | None = None
+        self._problems: dict[tuple[int, int | None], JudgeProblem] = {}
+        self._token = uuid.uuid4().hex[:12]
+
+    # ------------------------------------------------------------------ helpers
+
+    def _problem(self, problem_id: int, test_set_id: int | None = None) -> JudgeProblem:
+        key = (problem_id, test_set_id)
+        if key not in self._problems:
+            with session_scope(self.engine) as s:
+                self._problems[key] = repo.load_problem(s, problem_id, test_set_id)
+        return self._problems[key]
+
+    def _claim(self, from_state: UnitState, to_state: UnitState, limit: int) -> list[models.Unit]:
+        # pending units of configurations this process has no provider for stay put
+        configs = list(self.by_config) if from_state is UnitState.PENDING else None
+        with session_scope(self.engine) as s:
+            return repo.claim_units(s, from_state, to_state, limit, f"{self._token}-{uuid.uuid4().hex[:6]}",
+                                    config_ids=configs)
+
+    def _retry_later(self, unit: models.Unit, back_to: UnitState, error: str) -> None:
+        tries = unit.tries + 1
+        with session_scope(self.engine) as s:
+            if tries >= self.options.max_tries:
+                repo.set_unit_state(s, unit.id, UnitState.FAILED, error=error, count_try=True)  # type: ignore[arg-type]
+                self.progress.failed += 1
+            else:
+                delay = min(self.options.backoff_cap_s, self.options.backoff_s * 2 ** (tries - 1))
+                repo.set_unit_state(s, unit.id, back_to, error=error, count_try=True,  # type: ignore[arg-type]
+                                    retry_at=utcnow() + timedelta(seconds=delay))
+                self.progress.retried += 1
+        self._note_error(error)
+        log.warning("unit %s: %s (try %d of %d)", unit.id, error, tries, self.options.max_tries)
+
+    def _fail(self, unit: models.Unit, error: str) -> None:
+        with session_scope(self.engine) as s:
+            repo.set_unit_state(s, unit.id, UnitState.FAILED, error=error)  # type: ignore[arg-type]
+        self.progress.failed += 1
+        self._note_error(error)
+        log.error("unit %s failed: %s", unit.id, error)
+
+    def _note_error(self, error: str) -> None:
+        self.progress.errors = [*self.progress.errors, error][-20:]
+
+    def _tick(self) -> None:
+        if self.on_progress:
+            self.on_progress(self.progress)
+
+    # --------------------------------------------------------------- generation
+
+    async def _generate(self, unit: models.Unit) -> None:
+        model = self.by_config[unit.model_config_id]
+        try:
+            problem = self._problem(unit.problem_id)
+            messages = render(template_for(model.spec), problem, model.spec.system_role)
+        except (ProblemError, ValueError) as e:
+            self._fail(unit, f"cannot build the prompt: {e}")
+            return
+        self.progress.in_flight += 1
+        self._tick()
+        try:
+            completion = await model.provider.complete(messages, problem, unit.attempt)
+        except EndpointUnavailable as e:
+            self._retry_later(unit, UnitState.PENDING, str(e))
+            return
+        except ModelNotServed as e:
+            self._release(unit, UnitState.PENDING)
+            self._stop_fatally(e)
+            return
+        except GenerationConfigError as e:
+            if "HTTP 400" in str(e) or "replay file has no response" in str(e):
+                self._fail(unit, str(e))  # this request is wrong, the others may be fine
+            else:
+                self._release(unit, UnitState.PENDING)
+                self._stop_fatally(e)
+            return
+        except asyncio.CancelledError:
+            self._release(unit, UnitState.PENDING)
+            raise
+        finally:
+            self.progress.in_flight -= 1
+        self._record_generation(unit, model, problem, messages, completion)
+        self._tick()
+
+    def _record_generation(self, unit: models.Unit, model: Model, problem: JudgeProblem,
+                           messages: list[dict[str, str]], c: Completion) -> None:
+        sig = problem.signature
+        classname, method = (sig.classname, None) if isinstance(sig, DesignSignature) else ("Solution", sig.name)
+        try:
+            ex = extract(c.content, c.reasoning, c.finish_reason, classname, method)
+            answer, reasoning, code, outcome = ex.answer, ex.reasoning, ex.code, Outcome(ex.outcome)
+        except GenerationError as e:  # hostile content: keep the raw response, no code
+            answer, reasoning, code, outcome = str(c.content)[:100_000], c.reasoning, None, Outcome.NO_CODE
+            log.warning("unit %s: %s", unit.id, e)
+        with session_scope(self.engine) as s:
+            version = s.exec(select(models.ProblemVersion.id).where(
+                models.ProblemVersion.problem_id == unit.problem_id)
+                .order_by(models.ProblemVersion.version.desc())).first()  # type: ignore[union-attr]
+            repo.record_generation(
+                s, unit, problem_version_id=version, endpoint=c.endpoint, served_model=c.served_model,
+                sampling=model.spec.sampling.model_dump(mode="json", exclude_none=True),
+                prompt_template_version=template_version(model.spec), prompt=messages, raw_response=c.raw,
+                content=answer, reasoning=reasoning, extracted_code=code, outcome=outcome,
+                finish_reason=c.finish_reason, prompt_tokens=c.prompt_tokens,
+                completion_tokens=c.completion_tokens, latency_ms=c.latency_ms,
+            )
+        self.progress.generated += 1
+        self.progress.completion_tokens += c.completion_tokens or 0
+
+    def _release(self, unit: models.Unit, state: UnitState) -> None:
+        with session_scope(self.engine) as s:
+            repo.set_unit_state(s, unit.id, state)  # type: ignore[arg-type]
+
+    def _stop_fatally(self, error: BaseException) -> None:
+        if self.fatal is None:
+            self.fatal = error
+            log.error("stopping: %s", error)
+        self.stopping.set()
+
+    # ------------------------------------------------------------------ judging
+
+    async def _judge_unit(self, unit: models.Unit) -> None:
+        assert self.judge is not None
+        with session_scope(self.engine) as s:
+            gen = s.exec(select(models.Generation).where(models.Generation.unit_id == unit.id)).first()
+            test_set = repo.current_test_set(s, unit.problem_id) if gen else None
+        if gen is None or test_set is None or gen.extracted_code is None:
+            self._fail(unit, "generated unit without a generation holding code")
+            return
+        try:
+            problem = self._problem(unit.problem_id, test_set.id)
+            result = await asyncio.to_thread(self.judge.judge, problem, gen.extracted_code)
+        except JudgeImageMissing as e:
+            self._release(unit, UnitState.GENERATED)
+            self._stop_fatally(e)
+            return
+        except SandboxUnavailable as e:
+            self._retry_later(unit, UnitState.GENERATED, str(e))
+            return
+        except ProblemError as e:
+            self._fail(unit, str(e))
+            return
+        except asyncio.CancelledError:
+            self._release(unit, UnitState.GENERATED)
+            raise
+        with session_scope(self.engine) as s:
+            repo.record_judgement(s, gen, unit, test_set.id, result)  # type: ignore[arg-type]
+        self.progress.judged += 1
+        self._tick()
+
+    # -------------------------------------------------------------------- loop
+
+    async def _worker(self, from_state: UnitState, to_state: UnitState, width: int,
+                      handle: Callable[[models.Unit], object], other_busy: Callable[[], bool]) -> None:
+        """Keep up to `width` units of one stage in flight until nothing is left."""
+        running: set[asyncio.Task] = set()
+        while True:
+            if not self.stopping.is_set() and len(running) < width:
+                for unit in self._claim(from_state, to_state, width - len(running)):
+                    running.add(asyncio.create_task(handle(unit)))  # type: ignore[arg-type]
+            if not running:
+                if self.stopping.is_set() or not (other_busy() or self._due(from_state)):
+                    return
+                await asyncio.sleep(self.options.idle_poll_s)
+                continue
+            done, running = await asyncio.wait(running, timeout=self.options.idle_poll_s,
+                                               return_when=asyncio.FIRST_COMPLETED)
+            for t in done:
+                if t.exception() and not isinstance(t.exception(), asyncio.CancelledError):
+                    self._stop_fatally(t.exception())  # a bug: stop, do not spin
+
+    def _due(self, state: UnitState) -> bool:
+        with session_scope(self.engine) as s:
+            q = select(models.Unit.id).where(models.Unit.state == state).limit(1)
+            if state is UnitState.PENDING:
+                q = q.where(models.Unit.model_config_id.in_(list(self.by_config)))  # type: ignore[attr-defined]
+            now = utcnow()
+            q = q.where((models.Unit.next_attempt_at.is_(None)) | (models.Unit.next_attempt_at <= now))  # type: ignore[union-attr]
+            return s.exec(q).first() is not None
+
+    async def run(self, generate: bool = True, judge: bool = True) -> Progress:
+        """Process every due unit; returns when nothing is due or in flight (units
+        waiting for a retry stay for the next run)."""
+        width = max((m.spec.concurrency for m in self.models), default=1)
+        tasks: list[asyncio.Task] = []
+        gen_task: asyncio.Task | None = None
+        if generate and self.models:
+            gen_task = asyncio.create_task(self._worker(
+                UnitState.PENDING, UnitState.GENERATING, width, self._generate, lambda: False))
+            tasks.append(gen_task)
+        if judge and self.judge is not None:
+            tasks.append(asyncio.create_task(self._worker(
+                UnitState.GENERATED, UnitState.JUDGING, self.options.judge_parallelism, self._judge_unit,
+                lambda: gen_task is not None and not gen_task.done())))
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for t in tasks:
+                t.cancel()
+        if self.fatal is not None:
+            raise self.fatal
+        return self.progress
+
+    def stop(self) -> None:
+        """Stop claiming; in-flight units finish (or are released when cancelled)."""
+        self.stopping.set()
+
+
+def release_crashed(engine: Engine) -> int:
+    with session_scope(engine) as s:
+        return repo.release_in_flight(s)

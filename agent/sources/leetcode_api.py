@@ -1,0 +1,32 @@
+"""Every LeetCode query in one place (the API is undocumented and changes:
+when it does, this module and leetcode_parse are where to look)."""
+
+from __future__ import annotations
+
+QUESTION = """query questionData($titleSlug: String!) {
+  question(titleSlug: $titleSlug) {
+    questionId questionFrontendId title titleSlug content translatedTitle isPaidOnly difficulty
+    topicTags { name slug } codeSnippets { lang langSlug code }
+    sampleTestCase exampleTestcases exampleTestcaseList metaData hints stats envInfo
+  }
+}"""
+
+PAST_CONTESTS = """query pastContests($pageNo: Int, $numPerPage: Int) {
+  pastContests(pageNo: $pageNo, numPerPage: $numPerPage) {
+    pageNum currentPage totalNum numPerPage data { title titleSlug startTime duration }
+  }
+}"""
+
+UPCOMING_CONTESTS = "query topTwoContests { topTwoContests { title titleSlug startTime duration } }"
+
+# leetcode.cn names some contest queries differently.
+CN_PAST_CONTESTS = """query contestHistory($pageNum: Int!, $pageSize: Int) {
+  contestHistory(pageNum: $pageNum, pageSize: $pageSize) {
+    totalNum contests { title titleSlug startTime duration }
+  }
+}"""
+CN_UPCOMING_CONTESTS = "query contestUpcomingContests { contestUpcomingContests { title titleSlug startTime duration } }"
+
+
+def contest_info_path(slug: str) -> str:
+    return f"/contest/api/info/{slug}/"

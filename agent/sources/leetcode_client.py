@@ -1,0 +1,222 @@
+"""The LeetCode client: one httpx client, polite and robust.
+
+Explicit timeouts; a minimum interval between requests; tenacity retries with
+exponential backoff on connection errors, timeouts, 429, 5xx, Cloudflare
+challenge pages and truncated bodies (never on other 4xx); distinct errors for
+each failure (see agent/sources/errors.py). Cookies (`LEETCODE_SESSION`,
+`csrftoken`) are optional, sent when configured and never logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+from agent.sources import leetcode_api as api
+from agent.sources.errors import (
+    CloudflareChallenge,
+    ContestNotStarted,
+    HTTPStatusError,
+    NotFound,
+    RateLimited,
+    SourceUnavailable,
+    TruncatedResponse,
+    UnexpectedShape,
+)
+
+log = logging.getLogger(__name__)
+USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/126.0 Safari/537.36")
+
+
+@dataclass(frozen=True)
+class ContestSummary:
+    slug: str
+    title: str
+    start_time: datetime
+    duration_s: int
+
+    @property
+    def public_at(self) -> datetime:
+        return self.start_time + timedelta(seconds=self.duration_s)
+
+
+class _Pacer:
+    """At most one request per `interval` seconds, across threads."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval, self._next, self._lock = interval, 0.0, threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            time.sleep(delay)
+
+
+def _is_challenge(response: httpx.Response) -> bool:
+    if response.status_code not in (403, 503):
+        return False
+    head = response.text[:4096]
+    return "Just a moment" in head or "cf-chl" in head or "challenge-platform" in head
+
+
+class LeetCodeClient:
+    def __init__(
+        self,
+        site: str = "leetcode.com",
+        base_url: str | None = None,
+        *,
+        session_cookie: str | None = None,
+        csrf_token: str | None = None,
+        min_interval_s: float = 1.0,
+        attempts: int = 5,
+        backoff_s: float = 2.0,
+        timeout_s: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.site = site
+        base = base_url or f"https://{site}"
+        headers = {"User-Agent": USER_AGENT, "Referer": f"https://{site}/", "Origin": f"https://{site}",
+                   "Content-Type": "application/json"}
+        cookies = {}
+        if session_cookie:
+            cookies["LEETCODE_SESSION"] = session_cookie
+        if csrf_token:
+            cookies["csrftoken"] = csrf_token
+            headers["x-csrftoken"] = csrf_token
+        self._http = httpx.Client(base_url=base, headers=headers, cookies=cookies, transport=transport,
+                                  timeout=httpx.Timeout(timeout_s, connect=10.0), follow_redirects=True)
+        self._pacer = _Pacer(min_interval_s)
+        self._retrying = Retrying(
+            retry=retry_if_exception_type((SourceUnavailable, httpx.TransportError)),
+            stop=stop_after_attempt(attempts),
+            wait=wait_exponential_jitter(initial=backoff_s, max=60.0, jitter=backoff_s),
+            reraise=True,
+            before_sleep=lambda rs: log.warning("LeetCode request failed (%s); retry %d",
+                                                rs.outcome.exception() if rs.outcome else "?", rs.attempt_number),
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> LeetCodeClient:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ------------------------------------------------------------- transport
+
+    def _request(self, method: str, path: str, body: dict | None = None) -> Any:
+        def once() -> Any:
+            self._pacer.wait()
+            response = self._http.request(method, path, json=body)
+            url = f"{method} {path}"
+            if response.status_code == 429:
+                raise RateLimited(url)
+            if _is_challenge(response):
+                raise CloudflareChallenge(url, response.status_code)
+            if response.status_code >= 500:
+                raise SourceUnavailable(f"{url}: HTTP {response.status_code}")
+            if response.status_code == 404:
+                raise NotFound(url)
+            if response.status_code >= 400:
+                raise HTTPStatusError(url, response.status_code)
+            try:
+                return response.json()
+            except (ValueError, UnicodeDecodeError) as e:
+                raise TruncatedResponse(url, str(e)[:120]) from None
+
+        try:
+            return self._retrying(once)
+        except httpx.TransportError as e:
+            raise SourceUnavailable(f"{method} {path}: {type(e).__name__}: {e}") from None
+
+    def graphql(self, query: str, variables: dict, operation: str) -> dict:
+        payload = self._request("POST", "/graphql/", {"query": query, "variables": variables,
+                                                      "operationName": operation})
+        if not isinstance(payload, dict):
+            raise UnexpectedShape(operation, "<body>", "is not an object")
+        if payload.get("errors") and not payload.get("data"):
+            messages = "; ".join(str(e.get("message", e)) for e in payload["errors"] if isinstance(e, dict))
+            raise UnexpectedShape(operation, "errors", f"GraphQL says: {messages[:300]}")
+        data = payload.get("data")
+        if not isinstance(data, dict):
+            raise UnexpectedShape(operation, "data", "is missing")
+        return data
+
+    # ---------------------------------------------------------------- queries
+
+    def question(self, slug: str) -> dict:
+        data = self.graphql(api.QUESTION, {"titleSlug": slug}, "questionData")
+        q = data.get("question")
+        if q is None:
+            raise NotFound(f"problem {slug}")
+        if not isinstance(q, dict):
+            raise UnexpectedShape(slug, "question", "is not an object")
+        return q
+
+    def past_contests(self, page: int = 1, per_page: int = 10) -> tuple[list[ContestSummary], int]:
+        """A page of past contests (page 1 = newest) and the total number of pages."""
+        if self.site.endswith(".cn"):
+            data = self.graphql(api.CN_PAST_CONTESTS, {"pageNum": page, "pageSize": per_page}, "contestHistory")
+            block = data.get("contestHistory")
+            items = block.get("contests") if isinstance(block, dict) else None
+            total = (block or {}).get("totalNum")
+            pages = -(-int(total) // per_page) if isinstance(total, int) else page
+        else:
+            data = self.graphql(api.PAST_CONTESTS, {"pageNo": page, "numPerPage": per_page}, "pastContests")
+            block = data.get("pastContests")
+            items = block.get("data") if isinstance(block, dict) else None
+            pages = int((block or {}).get("pageNum") or page)
+        if not isinstance(items, list):
+            raise UnexpectedShape("pastContests", "data", "is not a list")
+        return [_summary(c, "pastContests") for c in items], pages
+
+    def upcoming_contests(self) -> list[ContestSummary]:
+        if self.site.endswith(".cn"):
+            data, key = self.graphql(api.CN_UPCOMING_CONTESTS, {}, "contestUpcomingContests"), "contestUpcomingContests"
+        else:
+            data, key = self.graphql(api.UPCOMING_CONTESTS, {}, "topTwoContests"), "topTwoContests"
+        items = data.get(key)
+        if not isinstance(items, list):
+            raise UnexpectedShape(key, key, "is not a list")
+        return [_summary(c, key) for c in items]
+
+    def contest_info(self, slug: str, now: datetime | None = None) -> dict:
+        """Contest and its questions; ContestNotStarted until the problems are public."""
+        info = self._request("GET", api.contest_info_path(slug))
+        if not isinstance(info, dict) or not isinstance(info.get("contest"), dict):
+            raise UnexpectedShape(f"contest {slug}", "contest", "is missing")
+        c = info["contest"]
+        try:
+            public_at = datetime.fromtimestamp(int(c["start_time"]) + int(c.get("duration") or 5400), tz=UTC)
+        except (KeyError, TypeError, ValueError):
+            raise UnexpectedShape(f"contest {slug}", "contest.start_time", "is not a unix time") from None
+        now = now or datetime.now(UTC)
+        questions = info.get("questions")
+        if now < public_at or not questions:
+            raise ContestNotStarted(slug, public_at)
+        if not isinstance(questions, list) or not all(isinstance(q, dict) and q.get("title_slug") for q in questions):
+            raise UnexpectedShape(f"contest {slug}", "questions", "entries lack title_slug")
+        return info
+
+
+def _summary(c: Any, where: str) -> ContestSummary:
+    try:
+        return ContestSummary(slug=str(c["titleSlug"]), title=str(c.get("title", "")),
+                              start_time=datetime.fromtimestamp(int(c["startTime"]), tz=UTC),
+                              duration_s=int(c.get("duration") or 5400))
+    except (KeyError, TypeError, ValueError):
+        raise UnexpectedShape(where, "startTime/titleSlug", f"in {json.dumps(c)[:120]}") from None

@@ -1,0 +1,127 @@
+"""`lcagent sync`: find contests held since the last sync, fetch their problems,
+store them (re-sync never duplicates; a changed statement becomes a new version).
+
+A contest is complete in the database when all its questions are stored; a plain
+sync walks the past-contest pages, newest first, back to the last complete
+contest (or `since`), and fetches what is missing, oldest contest first. A problem
+that fails (paid-only, unexpected shape, unsupported type) is reported and stored
+nothing; the others of its contest are stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from agent.problem_store import store_problems
+from agent.sources.errors import ContestNotStarted, SourceError
+from agent.sources.leetcode_client import ContestSummary, LeetCodeClient
+from agent.sources.leetcode_parse import contest_ref, question_to_problem
+from judge.errors import ProblemError
+from judge.problem import Problem, save_problem
+from storage import models
+from storage.engine import session_scope
+
+log = logging.getLogger(__name__)
+DEFAULT_LOOKBACK = timedelta(days=14)
+
+
+@dataclass
+class SyncReport:
+    contests: list[str] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)
+    not_public: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def complete_contests(engine: Engine, site: str) -> dict[str, datetime]:
+    """slug -> start time of contests whose problems are all stored."""
+    with session_scope(engine) as s:
+        rows = s.exec(select(models.Contest.slug, models.Contest.start_time, models.Contest.n_questions,
+                             sa.func.count(models.Problem.id))
+                      .join(models.Problem, models.Problem.contest_id == models.Contest.id, isouter=True)
+                      .where(models.Contest.site == site)
+                      .group_by(models.Contest.id)).all()
+    return {slug: start for slug, start, expected, have in rows if expected and have >= expected}
+
+
+def contests_to_sync(client: LeetCodeClient, engine: Engine, since: datetime | None, now: datetime,
+                     max_pages: int = 50) -> list[ContestSummary]:
+    """Contests that ended after `since` (default: the newest complete contest,
+    or two weeks back on a new database) and are not complete yet; oldest first."""
+    done = complete_contests(engine, client.site)
+    floor = since or (max(done.values()) if done else now - DEFAULT_LOOKBACK)
+    found: list[ContestSummary] = []
+    page, pages = 1, 1
+    while page <= min(pages, max_pages):
+        batch, pages = client.past_contests(page)
+        found += [c for c in batch if c.start_time >= floor and c.slug not in done]
+        if not batch or min(c.start_time for c in batch) < floor:
+            break
+        page += 1
+    return sorted(found, key=lambda c: c.start_time)
+
+
+def sync_contest(client: LeetCodeClient, engine: Engine, slug: str, report: SyncReport, *,
+                 now: datetime, out_dir: Path | None = None) -> None:
+    try:
+        info = client.contest_info(slug, now=now)
+    except ContestNotStarted as e:
+        report.not_public.append(str(e))
+        return
+    except SourceError as e:
+        report.failures.append((slug, str(e)))
+        return
+    report.contests.append(slug)
+    problems: list[Problem] = []
+    for q in info["questions"]:
+        qslug = q["title_slug"]
+        try:
+            problems.append(question_to_problem(client.question(qslug), site=client.site,
+                                                contest=contest_ref(info, qslug)))
+        except (SourceError, ProblemError) as e:
+            report.failures.append((qslug, str(e)))
+    _record_contest(engine, client.site, info, len(info["questions"]))
+    stored, failed = store_problems(engine, problems)
+    report.failures += failed
+    report.stored += [p.slug for p in problems if p.slug not in {f for f, _ in failed}]
+    if out_dir is not None:
+        for p in problems:
+            save_problem(p, out_dir / slug)
+    log.info("contest %s: %d of %d problems stored", slug, stored, len(info["questions"]))
+
+
+def _record_contest(engine: Engine, site: str, info: dict, n_questions: int) -> None:
+    from storage import repo
+
+    c = info["contest"]
+    with session_scope(engine) as s:
+        row = repo.upsert_contest(s, site, str(c["title_slug"]),
+                                  datetime.fromtimestamp(int(c["start_time"]), tz=UTC),
+                                  title=str(c.get("title", "")), duration_s=int(c.get("duration") or 5400))
+        row.n_questions = n_questions
+        s.add(row)
+
+
+def sync(client: LeetCodeClient, engine: Engine, *, contests: list[str] | None = None,
+         since: datetime | None = None, now: datetime | None = None, out_dir: Path | None = None,
+         on_contest: Callable[[str], None] | None = None) -> SyncReport:
+    now = now or datetime.now(UTC)
+    report = SyncReport()
+    try:
+        slugs = contests or [c.slug for c in contests_to_sync(client, engine, since, now)]
+    except SourceError as e:
+        report.failures.append(("contest list", str(e)))
+        return report
+    for slug in slugs:
+        if on_contest:
+            on_contest(slug)
+        sync_contest(client, engine, slug, report, now=now, out_dir=out_dir)
+    return report

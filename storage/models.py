@@ -1,0 +1,286 @@
+"""The results database: SQLModel tables with full provenance.
+
+    contest ─< problem ─< problem_version          (statement, starter code, signature)
+                  │  └──< test_set ─< test_case     (versioned by content hash)
+    model ─< model_config                           (sampling, template, attempts)
+    problem × model_config × attempt = unit         (the keyed unit of work)
+    unit ─ generation ─< judgement                  (one current per test set; history kept)
+    run                                             (one invocation: cycle, rejudge, ...)
+    result_count                                    (rollup of current results, for reports)
+
+Enumerations are stored as their readable values ("Accepted", "no code").
+Timestamps are UTC. The schema changes only through migrations in
+`storage/migrations/versions/` (append-only).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from judge.verdict import Verdict
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite has no time zones)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value} (lcagent stores UTC only)")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ContestKind(StrEnum):
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    OTHER = "other"
+
+
+class UnitState(StrEnum):
+    PENDING = "pending"
+    GENERATING = "generating"
+    GENERATED = "generated"
+    JUDGING = "judging"
+    JUDGED = "judged"
+    FAILED = "failed"
+
+
+class Outcome(StrEnum):
+    CODE = "code"
+    NO_CODE = "no code"
+    TRUNCATED = "truncated"
+
+
+def enum_column(enum: type[StrEnum], **kw: Any) -> Any:
+    """A VARCHAR holding the enum's readable value, with a CHECK constraint."""
+    return sa.Column(
+        sa.Enum(enum, values_callable=lambda e: [x.value for x in e], native_enum=False,
+                length=32, create_constraint=True, name=f"{enum.__name__.lower()}_enum",
+                validate_strings=True),
+        **kw,
+    )
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, **kw)
+
+
+class Contest(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("site", "slug", name="uq_contest_site_slug"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site: str = Field(max_length=64)
+    slug: str = Field(max_length=128)
+    title: str = ""
+    kind: ContestKind = Field(sa_column=enum_column(ContestKind, nullable=False))
+    start_time: datetime = Field(sa_type=UTCDateTime, index=True)
+    duration_s: int = 5400
+    n_questions: int | None = None  # from the contest info; all stored = contest complete
+    created_at: datetime = _ts()
+
+
+class Problem(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("site", "slug", name="uq_problem_site_slug"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site: str = Field(max_length=64)
+    slug: str = Field(max_length=256)
+    frontend_id: str | None = None
+    backend_id: str | None = None
+    title: str = ""
+    difficulty: str | None = Field(default=None, max_length=16)
+    tags: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    contest_id: int | None = Field(default=None, foreign_key="contest.id", index=True)
+    points: int | None = None
+    release_time: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    release_week: str | None = Field(default=None, max_length=10, index=True)  # ISO, "2026-W21"
+    release_time_source: str = Field(default="unknown", max_length=16)
+    source_kind: str = Field(default="pack", max_length=64)
+    source: dict = Field(default_factory=dict, sa_type=sa.JSON)  # judge.problem.Source
+    meta: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class ProblemVersion(SQLModel, table=True):
+    """A statement/starter/signature as seen at one time; a change makes a new version."""
+
+    __tablename__ = "problem_version"
+    __table_args__ = (
+        sa.UniqueConstraint("problem_id", "version", name="uq_problem_version"),
+        sa.UniqueConstraint("problem_id", "content_hash", name="uq_problem_version_hash"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    version: int
+    content_hash: str = Field(max_length=64)
+    statement: str = ""
+    starter_code: str = ""
+    signature: dict = Field(sa_type=sa.JSON)
+    reference_solution: str | None = None
+    created_at: datetime = _ts()
+
+
+class TestSet(SQLModel, table=True):
+    __test__ = False  # not a pytest class
+    __tablename__ = "test_set"
+    __table_args__ = (sa.UniqueConstraint("problem_id", "version", name="uq_test_set_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    version: str = Field(max_length=64)  # judge.problem.Problem.test_set_version()
+    checker: dict = Field(sa_type=sa.JSON)
+    limits: dict = Field(sa_type=sa.JSON)
+    n_tests: int
+    provenance: dict = Field(default_factory=dict, sa_type=sa.JSON)  # {"example": 3, ...}
+    is_current: bool = True
+    created_at: datetime = _ts()
+
+
+class TestCase(SQLModel, table=True):
+    __test__ = False
+    __tablename__ = "test_case"
+    __table_args__ = (sa.UniqueConstraint("test_set_id", "idx", name="uq_test_case_idx"),)
+    id: int | None = Field(default=None, primary_key=True)
+    test_set_id: int = Field(foreign_key="test_set.id", index=True)
+    idx: int
+    input: str
+    expected: Any = Field(default=None, sa_type=sa.JSON)
+    source: str = Field(max_length=16)  # example | dataset | generated | official
+    comparable: bool = True
+    note: str | None = None
+
+
+class Model(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128, unique=True)
+    served_id: str = Field(max_length=256)
+    endpoints: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    training_cutoff: date | None = None
+    created_at: datetime = _ts()
+
+
+class ModelConfig(SQLModel, table=True):
+    """Everything that shapes a generation; a change makes a new configuration."""
+
+    __tablename__ = "model_config"
+    __table_args__ = (sa.UniqueConstraint("model_id", "config_hash", name="uq_model_config_hash"),)
+    id: int | None = Field(default=None, primary_key=True)
+    model_id: int = Field(foreign_key="model.id", index=True)
+    name: str = Field(max_length=128)
+    config_hash: str = Field(max_length=64)
+    sampling: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    prompt_template: str = Field(max_length=128)
+    prompt_template_version: str = Field(max_length=64)
+    attempts: int = 1
+    created_at: datetime = _ts()
+
+
+class Run(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # cycle | generate | judge | rejudge | import
+    status: str = Field(default="running", max_length=16)
+    host: str = ""
+    settings: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    started_at: datetime = _ts()
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    note: str | None = None
+
+
+class Unit(SQLModel, table=True):
+    """problem × model configuration × attempt: the keyed, idempotent unit of work."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("problem_id", "model_config_id", "attempt", name="uq_unit_key"),
+        sa.Index("ix_unit_claim", "state", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    model_config_id: int = Field(foreign_key="model_config.id", index=True)
+    attempt: int = Field(ge=1)
+    state: UnitState = Field(sa_column=enum_column(UnitState, nullable=False))
+    tries: int = 0
+    last_error: str | None = None
+    claim_token: str | None = Field(default=None, max_length=64, index=True)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class Generation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", unique=True)
+    model_config_id: int = Field(foreign_key="model_config.id", index=True)
+    problem_version_id: int | None = Field(default=None, foreign_key="problem_version.id")
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    endpoint: str = ""
+    served_model: str = ""
+    sampling: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    prompt_template_version: str = Field(default="", max_length=64)
+    prompt: Any = Field(default=None, sa_type=sa.JSON)  # the messages sent
+    raw_response: Any = Field(default=None, sa_type=sa.JSON)
+    content: str = ""
+    reasoning: str | None = None
+    extracted_code: str | None = None
+    outcome: Outcome = Field(sa_column=enum_column(Outcome, nullable=False))
+    finish_reason: str | None = Field(default=None, max_length=32)
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_ms: float | None = None
+    created_at: datetime = _ts()
+
+
+class Judgement(SQLModel, table=True):
+    """A verdict for a generation against one test set. Re-judging keeps history:
+    the previous row stays with is_current false."""
+
+    __table_args__ = (
+        sa.Index(
+            "uq_judgement_current", "generation_id", "test_set_id", unique=True,
+            sqlite_where=sa.text("is_current = 1"), postgresql_where=sa.text("is_current"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    generation_id: int = Field(foreign_key="generation.id", index=True)
+    test_set_id: int = Field(foreign_key="test_set.id", index=True)
+    verdict: Verdict = Field(sa_column=enum_column(Verdict, nullable=False))
+    passed: int
+    total: int
+    per_test: list = Field(default_factory=list, sa_type=sa.JSON)
+    first_failure: dict | None = Field(default=None, sa_type=sa.JSON)
+    runtime_ms: float | None = None
+    memory_kb: int | None = None
+    judge_image: str = ""
+    limits: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    is_current: bool = True
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    created_at: datetime = _ts()
+
+
+class ResultCount(SQLModel, table=True):
+    """Current results per (configuration, problem): a verdict, or a generation
+    outcome that never reached the judge ("no code", "truncated"). Kept in step
+    with judgements and generations in the same transaction, so report queries
+    read thousands of rows instead of millions."""
+
+    __tablename__ = "result_count"
+    model_config_id: int = Field(foreign_key="model_config.id", primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", primary_key=True, index=True)
+    result: str = Field(max_length=32, primary_key=True)
+    n: int = 0

@@ -1,0 +1,406 @@
+"""The access layer: the small functions the rest of lcagent calls.
+
+Writers take a `Session` inside `session_scope` (one transaction: all or nothing).
+Every write is keyed and idempotent: upserting the same problem twice changes
+nothing, a changed statement becomes a new version, a changed test set a new
+test set; a unit exists once per (problem, configuration, attempt); a generation
+once per unit; one current judgement per (generation, test set).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from judge import problem as pf
+from judge.verdict import JudgeResult, Verdict
+from storage.errors import IntegrityViolation, NotFound
+from storage.models import (
+    Contest,
+    ContestKind,
+    Generation,
+    Judgement,
+    Model,
+    ModelConfig,
+    Outcome,
+    Problem,
+    ProblemVersion,
+    ResultCount,
+    Run,
+    TestCase,
+    TestSet,
+    Unit,
+    UnitState,
+    utcnow,
+)
+
+
+def _hash(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+
+
+def iso_week(t: datetime | None) -> str | None:
+    if t is None:
+        return None
+    year, week, _ = t.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _flush(session: Session, entity: str, key: str) -> None:
+    """Flush, turning a constraint failure into an error that names the row."""
+    try:
+        session.flush()
+    except IntegrityError as e:
+        session.rollback()
+        raise IntegrityViolation(entity, key, str(e.orig).splitlines()[0]) from None
+
+
+# -------------------------------------------------------------------- contests
+
+
+def contest_kind(slug: str) -> ContestKind:
+    if slug.startswith("weekly-contest-"):
+        return ContestKind.WEEKLY
+    if slug.startswith("biweekly-contest-"):
+        return ContestKind.BIWEEKLY
+    return ContestKind.OTHER
+
+
+def upsert_contest(
+    session: Session, site: str, slug: str, start_time: datetime, *, title: str = "", duration_s: int = 5400
+) -> Contest:
+    row = session.exec(select(Contest).where(Contest.site == site, Contest.slug == slug)).first()
+    if row is None:
+        row = Contest(site=site, slug=slug, kind=contest_kind(slug), start_time=start_time)
+    row.title, row.start_time, row.duration_s = title or row.title, start_time, duration_s
+    session.add(row)
+    _flush(session, "contest", f"{site}/{slug}")
+    return row
+
+
+# -------------------------------------------------------------------- problems
+
+
+def _version_content(p: pf.Problem) -> dict:
+    return {
+        "statement": p.statement,
+        "starter_code": p.starter_code,
+        "signature": p.signature.model_dump(mode="json", by_alias=True),
+        "reference_solution": p.reference_solution,
+    }
+
+
+def upsert_problem(session: Session, p: pf.Problem) -> tuple[Problem, ProblemVersion, TestSet]:
+    """Store a judge-ready problem; a changed statement or test set becomes a new
+    version and the older ones stay (verdicts name the test set they used)."""
+    site = p.source.site or p.source.kind
+    contest_id = None
+    if p.contest is not None:
+        contest = upsert_contest(session, site, p.contest.slug, p.contest.start_time,
+                                 title=p.contest.title or "", duration_s=p.contest.duration_s or 5400)
+        contest_id = contest.id
+    row = session.exec(select(Problem).where(Problem.site == site, Problem.slug == p.slug)).first()
+    if row is None:
+        row = Problem(site=site, slug=p.slug)
+    row.frontend_id, row.backend_id, row.title = p.frontend_id, p.backend_id, p.title
+    row.difficulty, row.tags, row.contest_id = p.difficulty, list(p.tags), contest_id
+    row.points = p.contest.points if p.contest else None
+    row.release_time, row.release_week = p.release_time, iso_week(p.release_time)
+    row.release_time_source, row.source_kind = p.release_time_source, p.source.kind
+    row.source, row.meta = p.source.model_dump(mode="json"), dict(p.meta)
+    row.updated_at = utcnow()
+    session.add(row)
+    _flush(session, "problem", f"{site}/{p.slug}")
+    assert row.id is not None
+
+    content = _version_content(p)
+    content_hash = _hash(content)
+    version = session.exec(select(ProblemVersion).where(
+        ProblemVersion.problem_id == row.id, ProblemVersion.content_hash == content_hash)).first()
+    if version is None:
+        latest = session.exec(select(sa.func.max(ProblemVersion.version)).where(
+            ProblemVersion.problem_id == row.id)).one()
+        version = ProblemVersion(problem_id=row.id, version=(latest or 0) + 1, content_hash=content_hash, **content)
+        session.add(version)
+        _flush(session, "problem version", f"{p.slug}#{version.version}")
+
+    test_set = session.exec(select(TestSet).where(
+        TestSet.problem_id == row.id, TestSet.version == p.test_set_version())).first()
+    if test_set is None:
+        test_set = _add_test_set(session, row.id, p)
+    if not test_set.is_current:
+        test_set.is_current = True
+        session.add(test_set)
+    session.exec(sa.update(TestSet).where(TestSet.problem_id == row.id, TestSet.id != test_set.id)
+                 .values(is_current=False))
+    return row, version, test_set
+
+
+def _add_test_set(session: Session, problem_id: int, p: pf.Problem) -> TestSet:
+    provenance: dict[str, int] = {}
+    for t in p.tests:
+        provenance[t.source] = provenance.get(t.source, 0) + 1
+    ts = TestSet(problem_id=problem_id, version=p.test_set_version(),
+                 checker=p.checker.model_dump(mode="json"), limits=p.limits.model_dump(mode="json"),
+                 n_tests=len(p.tests), provenance=provenance)
+    session.add(ts)
+    _flush(session, "test set", f"{p.slug}@{ts.version}")
+    session.add_all(
+        TestCase(test_set_id=ts.id, idx=i, input=t.input, expected=t.expected, source=t.source,
+                 comparable=t.comparable, note=t.note)
+        for i, t in enumerate(p.tests)
+    )
+    _flush(session, "test cases", f"{p.slug}@{ts.version}")
+    return ts
+
+
+def get_problem(session: Session, slug: str, site: str | None = None) -> Problem:
+    q = select(Problem).where(Problem.slug == slug)
+    if site:
+        q = q.where(Problem.site == site)
+    row = session.exec(q.order_by(Problem.id)).first()
+    if row is None:
+        raise NotFound("problem", slug)
+    return row
+
+
+def current_test_set(session: Session, problem_id: int) -> TestSet:
+    ts = session.exec(select(TestSet).where(TestSet.problem_id == problem_id, TestSet.is_current)).first()
+    if ts is None:
+        raise NotFound("current test set of problem", str(problem_id))
+    return ts
+
+
+def load_problem(session: Session, problem_id: int, test_set_id: int | None = None) -> pf.Problem:
+    """Rebuild the judge-ready problem from its latest version and a test set."""
+    row = session.get(Problem, problem_id)
+    if row is None:
+        raise NotFound("problem", str(problem_id))
+    version = session.exec(select(ProblemVersion).where(ProblemVersion.problem_id == problem_id)
+                           .order_by(ProblemVersion.version.desc())).first()  # type: ignore[union-attr]
+    ts = session.get(TestSet, test_set_id) if test_set_id else current_test_set(session, problem_id)
+    if version is None or ts is None:
+        raise NotFound("problem version or test set of", row.slug)
+    cases = session.exec(select(TestCase).where(TestCase.test_set_id == ts.id).order_by(TestCase.idx)).all()
+    contest = session.get(Contest, row.contest_id) if row.contest_id else None
+    return pf.parse_problem({
+        "slug": row.slug, "frontend_id": row.frontend_id, "backend_id": row.backend_id,
+        "title": row.title, "source": row.source or {"kind": row.source_kind, "site": row.site},
+        "meta": row.meta or {},
+        "contest": None if contest is None else {
+            "slug": contest.slug, "title": contest.title, "start_time": contest.start_time,
+            "duration_s": contest.duration_s, "points": row.points},
+        "release_time": row.release_time, "release_time_source": row.release_time_source,
+        "difficulty": row.difficulty, "tags": row.tags,
+        "statement": version.statement, "starter_code": version.starter_code,
+        "signature": version.signature, "reference_solution": version.reference_solution,
+        "tests": [{"input": c.input, "expected": c.expected, "source": c.source,
+                   "comparable": c.comparable, "note": c.note} for c in cases],
+        "checker": ts.checker, "limits": ts.limits,
+    }, row.slug)
+
+
+# ---------------------------------------------------------------------- models
+
+
+def upsert_model(session: Session, name: str, served_id: str, endpoints: Sequence[str],
+                 training_cutoff: date | None) -> Model:
+    row = session.exec(select(Model).where(Model.name == name)).first() or Model(name=name, served_id=served_id)
+    row.served_id, row.endpoints, row.training_cutoff = served_id, list(endpoints), training_cutoff
+    session.add(row)
+    _flush(session, "model", name)
+    return row
+
+
+def upsert_model_config(session: Session, model: Model, name: str, sampling: dict, prompt_template: str,
+                        prompt_template_version: str, attempts: int) -> ModelConfig:
+    """The configuration row for exactly these settings (a change is a new row)."""
+    key = {"sampling": sampling, "template": prompt_template, "template_version": prompt_template_version,
+           "served_id": model.served_id}
+    config_hash = _hash(key)
+    row = session.exec(select(ModelConfig).where(
+        ModelConfig.model_id == model.id, ModelConfig.config_hash == config_hash)).first()
+    if row is None:
+        row = ModelConfig(model_id=model.id, name=name, config_hash=config_hash, sampling=sampling,
+                          prompt_template=prompt_template, prompt_template_version=prompt_template_version,
+                          attempts=attempts)
+    row.attempts = attempts  # more attempts extend the same configuration's units
+    session.add(row)
+    _flush(session, "model configuration", f"{model.name}/{config_hash}")
+    return row
+
+
+# ------------------------------------------------------------------------ runs
+
+
+def start_run(session: Session, kind: str, host: str = "", settings: dict | None = None) -> Run:
+    run = Run(kind=kind, host=host, settings=settings or {})
+    session.add(run)
+    _flush(session, "run", kind)
+    return run
+
+
+def finish_run(session: Session, run_id: int, status: str = "done", note: str | None = None) -> None:
+    session.exec(sa.update(Run).where(Run.id == run_id).values(status=status, note=note, finished_at=utcnow()))
+
+
+# ----------------------------------------------------------------------- units
+
+
+def ensure_units(session: Session, config: ModelConfig, problem_ids: Iterable[int]) -> int:
+    """Create the missing units (problem × configuration × attempt); returns how many."""
+    ids = list(problem_ids)
+    if not ids:
+        return 0
+    existing = set(session.exec(select(Unit.problem_id, Unit.attempt).where(
+        Unit.model_config_id == config.id, Unit.problem_id.in_(ids))).all())  # type: ignore[attr-defined]
+    now = utcnow()
+    new = [Unit(problem_id=pid, model_config_id=config.id, attempt=a, state=UnitState.PENDING,
+                created_at=now, updated_at=now)
+           for pid in ids for a in range(1, config.attempts + 1) if (pid, a) not in existing]
+    session.add_all(new)
+    _flush(session, "units", f"of configuration {config.name}")
+    return len(new)
+
+
+def claim_units(session: Session, from_state: UnitState, to_state: UnitState, limit: int, token: str,
+                now: datetime | None = None, config_ids: Sequence[int] | None = None) -> list[Unit]:
+    """Atomically move up to `limit` due units from one state to another. Two
+    workers never get the same unit: SQLite serializes writers (BEGIN IMMEDIATE);
+    PostgreSQL skips rows another transaction has locked."""
+    now = now or utcnow()
+    due = sa.or_(Unit.next_attempt_at.is_(None), Unit.next_attempt_at <= now)  # type: ignore[union-attr]
+    q = select(Unit.id).where(Unit.state == from_state, due).order_by(Unit.id).limit(limit)
+    if config_ids is not None:
+        q = q.where(Unit.model_config_id.in_(list(config_ids)))  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)
+    ids = list(session.exec(q).all())
+    if not ids:
+        return []
+    session.exec(sa.update(Unit).where(Unit.id.in_(ids), Unit.state == from_state)  # type: ignore[union-attr]
+                 .values(state=to_state, claim_token=token, claimed_at=now, updated_at=now))
+    return list(session.exec(select(Unit).where(Unit.claim_token == token, Unit.state == to_state,
+                                                Unit.id.in_(ids))).all())  # type: ignore[union-attr]
+
+
+def set_unit_state(session: Session, unit_id: int, state: UnitState, *, error: str | None = None,
+                   retry_at: datetime | None = None, count_try: bool = False) -> None:
+    values: dict[str, Any] = {"state": state, "updated_at": utcnow(), "claim_token": None,
+                              "next_attempt_at": retry_at}
+    if error is not None:
+        values["last_error"] = error[:4000]
+    if count_try:
+        values["tries"] = Unit.tries + 1
+    session.exec(sa.update(Unit).where(Unit.id == unit_id).values(**values))
+
+
+def release_in_flight(session: Session) -> int:
+    """On start: units a crash left in a working state go back to where they came from."""
+    n = 0
+    for busy, back in ((UnitState.GENERATING, UnitState.PENDING), (UnitState.JUDGING, UnitState.GENERATED)):
+        result = session.exec(sa.update(Unit).where(Unit.state == busy)
+                              .values(state=back, claim_token=None, updated_at=utcnow()))
+        n += result.rowcount or 0
+    return n
+
+
+def backoff(tries: int, base_s: float = 30.0, cap_s: float = 3600.0) -> timedelta:
+    return timedelta(seconds=min(cap_s, base_s * 2 ** max(0, tries - 1)))
+
+
+# ------------------------------------------------------------ results + rollup
+
+
+def _bump(session: Session, config_id: int, problem_id: int, result: str, delta: int) -> None:
+    row = session.get(ResultCount, (config_id, problem_id, result))
+    if row is None:
+        row = ResultCount(model_config_id=config_id, problem_id=problem_id, result=result, n=0)
+    row.n += delta
+    session.add(row)
+
+
+def record_generation(session: Session, unit: Unit, **fields: Any) -> Generation:
+    """Store a generation (once per unit). A generation without code is a final
+    result ("no code" / "truncated"); one with code waits for the judge."""
+    gen = Generation(unit_id=unit.id, model_config_id=unit.model_config_id, **fields)
+    session.add(gen)
+    _flush(session, "generation", f"for unit {unit.id}")
+    if gen.outcome is Outcome.CODE:
+        set_unit_state(session, unit.id, UnitState.GENERATED)  # type: ignore[arg-type]
+    else:
+        _bump(session, unit.model_config_id, unit.problem_id, str(gen.outcome), +1)
+        set_unit_state(session, unit.id, UnitState.JUDGED)  # type: ignore[arg-type]
+    return gen
+
+
+def record_judgement(session: Session, generation: Generation, unit: Unit, test_set_id: int,
+                     result: JudgeResult, run_id: int | None = None) -> Judgement:
+    """Store a verdict; a previous current verdict for the same test set (or any
+    other, when re-judged against a newer set) becomes history."""
+    previous = session.exec(select(Judgement).where(
+        Judgement.generation_id == generation.id, Judgement.is_current)).all()
+    for old in previous:
+        old.is_current = False
+        session.add(old)
+        _bump(session, unit.model_config_id, unit.problem_id, str(old.verdict), -1)
+    _flush(session, "judgement history", f"of generation {generation.id}")
+    j = Judgement(
+        generation_id=generation.id, test_set_id=test_set_id, verdict=result.verdict, passed=result.passed,
+        total=result.total, per_test=[t.status for t in result.tests],
+        first_failure=result.first_failure.model_dump(mode="json") if result.first_failure else None,
+        runtime_ms=result.runtime_ms, memory_kb=result.memory_kb, judge_image=result.judge_image,
+        limits=result.limits.model_dump(mode="json"), run_id=run_id,
+    )
+    session.add(j)
+    _bump(session, unit.model_config_id, unit.problem_id, str(result.verdict), +1)
+    _flush(session, "judgement", f"of generation {generation.id} on test set {test_set_id}")
+    set_unit_state(session, unit.id, UnitState.JUDGED)  # type: ignore[arg-type]
+    return j
+
+
+# -------------------------------------------------------------- report queries
+
+ACCEPTED = str(Verdict.ACCEPTED)
+
+
+def _acceptance(keys: Sequence[Any], where: Sequence[Any] = ()) -> sa.Select:
+    accepted = sa.func.sum(sa.case((ResultCount.result == ACCEPTED, ResultCount.n), else_=0))
+    q = (sa.select(*keys, accepted.label("accepted"), sa.func.sum(ResultCount.n).label("attempts"))
+         .select_from(ResultCount).join(Problem, Problem.id == ResultCount.problem_id)
+         .join(ModelConfig, ModelConfig.id == ResultCount.model_config_id))
+    for w in where:
+        q = q.where(w)
+    return q.group_by(*keys).order_by(*keys)
+
+
+def acceptance_by_model_week(session: Session) -> list[sa.Row]:
+    """(configuration name, ISO week, accepted, attempts) over current results."""
+    return list(session.execute(_acceptance([ModelConfig.name, Problem.release_week])).all())
+
+
+def contest_matrix(session: Session, config_id: int) -> list[sa.Row]:
+    """(contest slug, accepted, attempts) for one configuration: the paper's table row."""
+    q = _acceptance([Contest.slug, Contest.start_time], [ResultCount.model_config_id == config_id])
+    q = q.join(Contest, Contest.id == Problem.contest_id)
+    return list(session.execute(q).all())
+
+
+def verdict_mix_by_week(session: Session) -> list[sa.Row]:
+    """(ISO week, result, count): verdicts and no-code/truncated outcomes."""
+    q = (sa.select(Problem.release_week, ResultCount.result, sa.func.sum(ResultCount.n).label("n"))
+         .select_from(ResultCount).join(Problem, Problem.id == ResultCount.problem_id)
+         .group_by(Problem.release_week, ResultCount.result).order_by(Problem.release_week, ResultCount.result))
+    return list(session.execute(q).all())
+
+
+def unit_counts(session: Session) -> dict[str, int]:
+    rows = session.exec(select(Unit.state, sa.func.count()).group_by(Unit.state)).all()
+    return {str(state): n for state, n in rows}
