@@ -212,3 +212,101 @@ def problems_show(slug: str) -> None:
         typer.echo(problem_document(open_database(_settings().db_url(), read_only=True), slug).to_json(), nl=False)
     except NotFound as e:
         raise _fail(str(e)) from None
+
+
+def _cycle(settings: Settings, *, do_sync: bool, generate: bool, judge: bool, models: list[str] | None = None,
+           problems: list[str] | None = None, attempts: int | None = None) -> None:
+    """Run one cycle in the foreground with progress bars; report and exit code."""
+    import asyncio
+
+    from agent.cycle import run_cycle
+    from agent.generation.errors import GenerationConfigError
+    from agent.progress_view import PipelineView
+    from storage import open_database
+    from storage.errors import NotFound
+
+    engine = open_database(settings.db_url())
+    try:
+        with PipelineView(err, engine, generate, judge) as view:
+            report = asyncio.run(run_cycle(settings, engine, do_sync=do_sync, generate=generate, judge=judge,
+                                           model_names=models, problem_slugs=problems, attempts=attempts,
+                                           on_progress=view.update, pipeline_ready=view.ready))
+    except (GenerationConfigError, JudgeError, NotFound, ValueError) as e:
+        raise _fail(str(e)) from None
+    if report.sync:
+        err.print(f"sync: {len(report.sync.contests)} contests, {len(report.sync.stored)} problems stored, "
+                  f"{len(report.sync.failures)} failures")
+        for where, reason in report.sync.failures:
+            err.print(f"[red]sync failed for {where}:[/red] {reason}")
+    for reason in report.waiting:
+        err.print(f"[yellow]{reason}[/yellow]")
+    p = report.progress
+    if p:
+        err.print(f"{p.generated} generated, {p.judged} judged, {p.retried} retried, {p.failed} failed")
+    if report.waiting or (p and p.failed):
+        raise typer.Exit(1)
+
+
+ModelsOpt = Annotated[list[str] | None, typer.Option("--model", help="a configured model name (repeatable)")]
+
+
+@app.command("generate")
+def generate_cmd(
+    model: ModelsOpt = None,
+    problems: Annotated[list[str] | None, typer.Option("--problems", help="problem slugs (repeatable)")] = None,
+    attempts: Annotated[int | None, typer.Option(min=1, help="attempts per problem")] = None,
+) -> None:
+    """Ask the models for solutions (no judging); every response is stored."""
+    _cycle(_settings(), do_sync=False, generate=True, judge=False, models=model, problems=problems,
+           attempts=attempts)
+
+
+@app.command("run")
+def run_cmd(
+    model: ModelsOpt = None,
+    sync: Annotated[bool, typer.Option(help="look for new contests first")] = True,
+) -> None:
+    """One full cycle now, in the foreground: sync, generate, judge, record."""
+    _cycle(_settings(), do_sync=sync, generate=True, judge=True, models=model)
+
+
+@app.command("rejudge")
+def rejudge_cmd(
+    all_: Annotated[bool, typer.Option("--all", help="every stored generation, not only outdated verdicts")] = False,
+    model: Annotated[str | None, typer.Option("--model")] = None,
+) -> None:
+    """Judge stored generations again against the current test sets (old verdicts kept)."""
+    from agent.rejudge import mark_for_rejudge
+    from storage import open_database
+
+    settings = _settings()
+    n = mark_for_rejudge(open_database(settings.db_url()), everything=all_, model=model)
+    err.print(f"{n} generations to judge again")
+    _cycle(settings, do_sync=False, generate=False, judge=True)
+
+
+@app.command("daemon")
+def daemon_cmd() -> None:
+    """Run as a service: sync after each contest, generate, judge, record. Stops on SIGTERM."""
+    from agent.daemon import run_daemon
+    from storage import open_database
+
+    settings = _settings()
+    logging.getLogger().setLevel(logging.INFO)
+    raise typer.Exit(run_daemon(settings, open_database(settings.db_url())))
+
+
+@app.command("status")
+def status_cmd() -> None:
+    """Contests seen, units per state, recent errors, next scheduled jobs."""
+    from agent.status import read_status
+    from storage import open_database
+
+    st = read_status(open_database(_settings().db_url(), read_only=True))
+    typer.echo(f"contests: {st.contests} (latest: {st.latest_contest or '-'} {st.latest_contest_start or ''})")
+    typer.echo(f"problems: {st.problems}")
+    typer.echo("units: " + (", ".join(f"{k} {v}" for k, v in sorted(st.units.items())) or "none"))
+    for unit, state, error in st.recent_errors:
+        typer.echo(f"  unit {unit} ({state}): {error[:200]}")
+    for job, when in st.next_jobs:
+        typer.echo(f"job {job}: next run {when or 'paused'}")

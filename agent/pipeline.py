@@ -78,10 +78,10 @@ class Model:
     config_id: int
 
 
-def register_model(engine: Engine, spec: ModelSpec) -> int:
+def register_model(engine: Engine, spec: ModelSpec, served_id: str) -> int:
     """Upsert the model and this exact configuration; returns the configuration id."""
     with session_scope(engine) as s:
-        model = repo.upsert_model(s, spec.name, spec.model_id, spec.base_urls, spec.training_cutoff)
+        model = repo.upsert_model(s, spec.name, served_id, spec.base_urls, spec.training_cutoff)
         config = repo.upsert_model_config(
             s, model, spec.name, spec.sampling.model_dump(mode="json", exclude_none=True),
             template_for(spec).name, template_version(spec), spec.attempts,

@@ -18,6 +18,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from agent.generation.config import ModelSpec
+
 
 def _xdg(var: str, fallback: str) -> Path:
     return Path(os.environ.get(var) or Path.home() / fallback) / "lcagent"
@@ -42,6 +44,23 @@ class LeetCodeSettings(BaseModel):
     backoff_s: float = Field(default=2.0, ge=0)
 
 
+class PipelineSettings(BaseModel):
+    sources: list[str] = ["leetcode", "pack"]  # problems of these sources get units
+    max_tries: int = Field(default=5, ge=1)  # infrastructure failures before "failed"
+    backoff_s: float = Field(default=30.0, ge=0)
+    judge_parallelism: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
+
+
+class DaemonSettings(BaseModel):
+    timezone: str = "UTC"
+    sync_delay_minutes: float = Field(default=15.0, ge=0)  # after a contest ends
+    catchup_minutes: float = Field(default=60.0, gt=0)
+    process_interval_s: float = Field(default=60.0, gt=0)
+    endpoint_retry_s: float = Field(default=60.0, gt=0)
+    shutdown_grace_s: float = Field(default=60.0, ge=0)
+    misfire_grace_s: int = Field(default=3600, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LCAGENT_", env_nested_delimiter="__", extra="ignore")
 
@@ -50,6 +69,13 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite file `lcagent.sqlite3` in data_dir
     judge: JudgeSettings = JudgeSettings()
     leetcode: LeetCodeSettings = LeetCodeSettings()
+    sync_leetcode: bool = True  # the daemon and `lcagent run` look for new contests
+    models: list[ModelSpec] = []  # none: the one model the local vLLM serves
+    pipeline: PipelineSettings = PipelineSettings()
+    daemon: DaemonSettings = DaemonSettings()
+
+    def model_specs(self) -> list[ModelSpec]:
+        return self.models or [ModelSpec(name="local", served_id="*")]
 
     def db_url(self) -> str:
         from storage.engine import default_url

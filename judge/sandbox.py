@@ -130,7 +130,7 @@ class Sandbox:
             self._sock.sendall(json.dumps(job, separators=(",", ":")).encode() + b"\n")
             while b"\n" not in self._out:
                 self._out += self._read_frame(deadline)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise SandboxUnavailable(f"no answer from the judge container within {timeout_s:.0f} s") from None
         except OSError as e:
             raise SandboxUnavailable(f"judge container connection failed: {e}") from None
@@ -273,18 +273,18 @@ class SandboxPool:
 def sweep_orphans(client: docker.DockerClient) -> int:
     """Remove judge containers left by processes on this host that no longer exist."""
     removed = 0
-    try:
-        containers = client.containers.list(all=True, filters={"label": LABEL})
+    try:  # the low-level listing: no per-container inspect that races with removals
+        containers = client.api.containers(all=True, filters={"label": LABEL})
     except _DOCKER_ERRORS as e:
         raise SandboxUnavailable(f"cannot list containers: {e}") from None
     host = socket.gethostname()
     for c in containers:
-        labels = c.labels or {}
+        labels = c.get("Labels") or {}
         pid = labels.get(f"{LABEL}.pid", "")
         if labels.get(f"{LABEL}.host") != host or (pid.isdigit() and _alive(int(pid))):
             continue
         with contextlib.suppress(*_DOCKER_ERRORS):
-            c.remove(force=True)
+            client.api.remove_container(c["Id"], force=True)
             removed += 1
     if removed:
         log.info("removed %d judge containers left by a crashed run", removed)

@@ -8,6 +8,7 @@ LeetCode does), and reading process deaths as TLE/MLE/OLE/RE.
 
 from __future__ import annotations
 
+import math
 import signal
 from enum import StrEnum
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from judge.checkers import outputs_match
+from judge.errors import ProblemError
 from judge.problem import Limits, Problem
 
 
@@ -77,7 +79,7 @@ class JudgeResult(BaseModel):
 
 def _process_end(report: dict, limits: Limits) -> tuple[Verdict, str]:
     """Why did the submission's process stop early? Read from the kernel's facts."""
-    cpu = report.get("cpu_ms") or 0.0
+    cpu = _number(report.get("cpu_ms")) or 0.0
     sig = report.get("signal")
     if report.get("killed") == "output":
         return Verdict.OUTPUT_LIMIT, "output exceeded the limit"
@@ -93,14 +95,29 @@ def _process_end(report: dict, limits: Limits) -> tuple[Verdict, str]:
     return Verdict.RUNTIME_ERROR, f"exited (code {report.get('exit_code')}) before finishing the tests"
 
 
+def _number(v: Any) -> float | None:
+    """A finite number from the report, or None (the submission can write to the
+    result channel: nothing read from it may crash the host)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    try:
+        f = float(v)
+    except OverflowError:
+        return None
+    return f if math.isfinite(f) else None
+
+
 def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> JudgeResult:
     """Harness report + the problem's expected outputs -> the verdict."""
     tests = problem.tests
     total = len(tests)
+    comparable = sum(t.comparable for t in tests)
+    if comparable == 0:
+        raise ProblemError(problem.slug, "has no test with a comparable expected output")
     messages = [m for m in report.get("messages", []) if isinstance(m, dict)]
     base = {
-        "runtime_ms": float(report.get("cpu_ms") or 0.0),
-        "memory_kb": int(report.get("maxrss_kb") or 0),
+        "runtime_ms": _number(report.get("cpu_ms")) or 0.0,
+        "memory_kb": int(_number(report.get("maxrss_kb")) or 0),
         "judge_image": judge_image,
         "test_set_version": problem.test_set_version(),
         "limits": limits,
@@ -116,7 +133,7 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
         )
         status = _SHORT[verdict]
         return JudgeResult(
-            verdict=verdict, passed=0, total=total, first_failure=failure,
+            verdict=verdict, passed=0, total=comparable, first_failure=failure,
             tests=[TestOutcome(status=status)] + [TestOutcome(status=NOT_RUN)] * max(0, total - 1),
             **base,
         )
@@ -131,17 +148,18 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
     results: dict[int, dict] = {}
     for m in messages:
         i = m.get("i")
-        if m.get("t") in ("test", "bad_test") and isinstance(i, int) and 0 <= i < total:
+        if m.get("t") in ("test", "bad_test") and type(i) is int and 0 <= i < total:
             results.setdefault(i, m)
 
     outcomes: list[TestOutcome] = []
     failure: Failure | None = None
     verdict = Verdict.ACCEPTED
-    ended = False
+    ended = False  # the process stopped running tests: later missing ones were not run
     passed = 0
     for i, test in enumerate(tests):
         r = results.get(i)
         got: Any = None
+        cpu = _number((r or {}).get("cpu_ms"))
         if r is None:
             if ended:
                 outcomes.append(TestOutcome(status=NOT_RUN))
@@ -151,12 +169,15 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
         elif r.get("t") == "bad_test":
             # The host validated this test before sending it; a harness that cannot
             # read it was tampered with by the submission.
+            ended = True
             v, message = Verdict.RUNTIME_ERROR, f"test input rejected in the sandbox: {r.get('message')}"
         elif not r.get("ok"):
             v, message = _FROM_SHORT.get(str(r.get("kind")), Verdict.RUNTIME_ERROR), str(r.get("message", ""))
+            ended = ended or v in (Verdict.TIME_LIMIT, Verdict.MEMORY_LIMIT)
+        elif cpu is not None and cpu > limits.time_ms:
+            v, message = Verdict.TIME_LIMIT, f"test took {cpu:.0f} ms of CPU time"
         else:
             got = r.get("output")
-            cpu = r.get("cpu_ms")
             if not test.comparable:
                 outcomes.append(TestOutcome(status=UNCHECKED, cpu_ms=cpu))
                 continue
@@ -165,7 +186,7 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
                 outcomes.append(TestOutcome(status="AC", cpu_ms=cpu))
                 continue
             v, message = Verdict.WRONG_ANSWER, ""
-        outcomes.append(TestOutcome(status=_SHORT[v], cpu_ms=(r or {}).get("cpu_ms")))
+        outcomes.append(TestOutcome(status=_SHORT[v], cpu_ms=cpu))
         if failure is None:
             verdict = v
             failure = Failure(
@@ -173,13 +194,11 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
                 stderr=stderr, message=message,
             )
 
-    comparable = sum(t.comparable for t in tests)
-    if verdict is Verdict.ACCEPTED:
-        # All outputs right, but the process may still have broken a limit.
-        if report.get("killed") or (report.get("cpu_ms") or 0) >= limits.total_time_ms:
-            verdict, message = _process_end(report, limits)
-            failure = Failure(test=total - 1 if total else 0, input=tests[-1].input if tests else "",
-                              stderr=stderr, message=message)
+    # All outputs right, but the process may still have broken a limit.
+    over_budget = (_number(report.get("cpu_ms")) or 0) >= limits.total_time_ms
+    if verdict is Verdict.ACCEPTED and (report.get("killed") or over_budget):
+        verdict, message = _process_end(report, limits)
+        failure = Failure(test=total - 1, input=tests[-1].input, stderr=stderr, message=message)
     return JudgeResult(
         verdict=verdict, passed=passed, total=comparable, first_failure=failure, tests=outcomes, **base
     )

@@ -59,7 +59,7 @@ class ModelSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(min_length=1)
     provider: Literal["openai", "mock", "replay"] = "openai"
-    served_id: str = ""  # the id the endpoint serves; default: name
+    served_id: str = ""  # the id the endpoint serves; "" = name; "*" = the one it serves
     base_urls: list[str] = Field(default_factory=lambda: [DEFAULT_ENDPOINT], min_length=1)
     api_key: SecretStr = SecretStr("EMPTY")
     sampling: Sampling = Sampling()

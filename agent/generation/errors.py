@@ -25,5 +25,6 @@ class GenerationConfigError(GenerationError, ValueError):
 class ModelNotServed(GenerationConfigError):
     def __init__(self, endpoint: str, model: str, served: list[str]) -> None:
         listing = ", ".join(served) or "nothing"
-        super().__init__(f"{endpoint} does not serve model {model!r} (it serves: {listing})")
+        wanted = "exactly one model" if model == "*" else f"model {model!r}"
+        super().__init__(f"{endpoint} does not serve {wanted} (it serves: {listing})")
         self.endpoint, self.model, self.served = endpoint, model, served

@@ -49,6 +49,7 @@ class Completion:
 
 class Provider(Protocol):
     spec: ModelSpec
+    model_id: str  # what the endpoint serves (resolved by check() when spec says "*")
 
     async def check(self) -> None: ...
 
@@ -88,6 +89,7 @@ class OpenAIProvider:
         ]
         self._in_flight = [0] * len(self._clients)
         self._slots = asyncio.Semaphore(spec.concurrency)
+        self.model_id = spec.model_id
 
     async def check(self) -> None:
         for url, client in zip(self.spec.base_urls, self._clients, strict=True):
@@ -99,8 +101,12 @@ class OpenAIProvider:
                 if e.status_code >= 500 or e.status_code == 429:
                     raise EndpointUnavailable(f"{url}: GET /models answered HTTP {e.status_code}") from None
                 raise GenerationConfigError(f"{url}: GET /models answered HTTP {e.status_code}: {e.message}") from None
-            if self.spec.model_id not in served:
-                raise ModelNotServed(url, self.spec.model_id, served)
+            if self.model_id == "*":
+                if len(served) != 1:
+                    raise ModelNotServed(url, "*", served)
+                self.model_id = served[0]
+            if self.model_id not in served:
+                raise ModelNotServed(url, self.model_id, served)
 
     async def complete(self, messages: list[dict[str, str]], problem: Problem, attempt: int) -> Completion:
         retrying = AsyncRetrying(
@@ -128,7 +134,7 @@ class OpenAIProvider:
         start = time.perf_counter()
         try:
             response = await self._clients[i].chat.completions.create(
-                model=self.spec.model_id, messages=messages,  # type: ignore[arg-type]
+                model=self.model_id, messages=messages,  # type: ignore[arg-type]
                 **self.spec.sampling.request_kwargs(),
             )
         finally:
@@ -139,7 +145,7 @@ class OpenAIProvider:
         choice = response.choices[0]
         usage = response.usage
         return Completion(
-            endpoint=self.spec.base_urls[i], served_model=response.model or self.spec.model_id,
+            endpoint=self.spec.base_urls[i], served_model=response.model or self.model_id,
             content=choice.message.content or "", reasoning=_reasoning_of(choice.message),
             finish_reason=choice.finish_reason,
             prompt_tokens=usage.prompt_tokens if usage else None,
@@ -162,6 +168,7 @@ class MockProvider:
 
     def __init__(self, spec: ModelSpec) -> None:
         self.spec = spec
+        self.model_id = spec.model_id if spec.model_id != "*" else spec.name
 
     async def check(self) -> None:
         return None
@@ -175,7 +182,7 @@ class MockProvider:
         else:
             content = "I am a mock model and I do not write code."
         raw = {"mock": mode, "problem": problem.slug, "attempt": attempt}
-        return Completion("mock://", self.spec.model_id, content, None, "stop",
+        return Completion("mock://", self.model_id, content, None, "stop",
                           sum(len(m["content"]) // 4 for m in messages), len(content) // 4, 0.0, raw)
 
     async def aclose(self) -> None:
@@ -188,6 +195,7 @@ class ReplayProvider:
 
     def __init__(self, spec: ModelSpec) -> None:
         self.spec = spec
+        self.model_id = spec.model_id if spec.model_id != "*" else spec.name
         if not spec.replay_file:
             raise GenerationConfigError(f"model {spec.name}: provider 'replay' needs replay_file")
         self._responses: dict[tuple[str, int], dict] = {}
@@ -212,7 +220,7 @@ class ReplayProvider:
         row = self._responses.get((problem.slug, attempt))
         if row is None:
             raise GenerationConfigError(f"replay file has no response for {problem.slug} attempt {attempt}")
-        return Completion("replay://" + str(self.spec.replay_file), self.spec.model_id, str(row.get("content", "")),
+        return Completion("replay://" + str(self.spec.replay_file), self.model_id, str(row.get("content", "")),
                           row.get("reasoning"), row.get("finish_reason", "stop"), row.get("prompt_tokens"),
                           row.get("completion_tokens"), 0.0, {"replayed": True, **row})
 

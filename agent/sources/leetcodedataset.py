@@ -27,7 +27,7 @@ from judge import harness
 from judge.checkers import checker_for_statement
 from judge.errors import ProblemError
 from judge.problem import Problem, Source, Test, parse_problem
-from judge.signature import FunctionSignature, Param, check_input
+from judge.signature import FunctionSignature, Param, check_input, conforms
 
 _SIMPLE_TYPES = {"int": "integer", "float": "double", "bool": "boolean", "str": "string",
                  "ListNode": "ListNode", "TreeNode": "TreeNode", "None": "void"}
@@ -149,16 +149,25 @@ def python_type_to_leetcode(node: ast.expr | None, slug: str) -> str:
     raise RowError(slug, f"unsupported annotation {ast.unparse(node)!r}")
 
 
+def _parse_header(lines: list[str]) -> ast.FunctionDef | None:
+    """The shortest prefix of lines that parses as a `def` header (a signature may
+    span lines, and other methods may follow it)."""
+    for k in range(1, len(lines) + 1):
+        try:
+            node = ast.parse(textwrap.dedent("\n".join(lines[:k])) + "\n    pass\n").body[0]
+        except SyntaxError:
+            continue
+        return node if isinstance(node, ast.FunctionDef) else None
+    return None
+
+
 def signature_from_starter(starter: str, method: str, slug: str) -> FunctionSignature:
     found = re.search(rf"def\s+{re.escape(method)}\s*\(", starter)
     if found is None:
         raise RowError(slug, f"starter code does not define {method}")
-    header = textwrap.dedent(starter[found.start():].rstrip()) + "\n    pass\n"
-    try:
-        fn = ast.parse(header).body[0]
-    except SyntaxError as e:
-        raise RowError(slug, f"starter code signature does not parse: {e.msg}") from None
-    assert isinstance(fn, ast.FunctionDef)
+    fn = _parse_header(starter[found.start():].splitlines())
+    if fn is None:
+        raise RowError(slug, f"starter code signature of {method} does not parse")
     args = fn.args.args[1:]  # drop self
     params = [Param(name=a.arg, type=python_type_to_leetcode(a.annotation, slug)) for a in args]
     returns = python_type_to_leetcode(fn.returns, slug)
@@ -196,10 +205,14 @@ def _call_args(call: ast.expr, signature: FunctionSignature, slug: str) -> list:
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "candidate"):
         raise RowError(slug, f"assert does not call candidate: {ast.unparse(call)[:80]}")
     names = [p.name for p in signature.params]
+    if len(call.args) > len(names):
+        raise RowError(slug, f"candidate called with {len(call.args)} positional arguments for {len(names)}")
     values: dict[str, Any] = dict(zip(names, (_value(a, slug) for a in call.args), strict=False))
     for kw in call.keywords:
         if kw.arg not in names:
             raise RowError(slug, f"candidate called with unknown argument {kw.arg!r}")
+        if kw.arg in values:
+            raise RowError(slug, f"candidate given {kw.arg!r} twice")
         values[kw.arg] = _value(kw.value, slug)
     missing = [n for n in names if n not in values]
     if missing:
@@ -207,12 +220,19 @@ def _call_args(call: ast.expr, signature: FunctionSignature, slug: str) -> list:
     return [values[n] for n in names]
 
 
+def _is_candidate_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "candidate"
+
+
 def _assert_parts(test: ast.expr, slug: str) -> tuple[ast.expr, ast.expr | None]:
     """(the candidate call, the expected expression) from one assert."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         op = test.ops[0]
         if isinstance(op, ast.Eq):
-            return test.left, test.comparators[0]
+            left, right = test.left, test.comparators[0]
+            if _is_candidate_call(right) and not _is_candidate_call(left):
+                left, right = right, left  # `expected == candidate(...)`
+            return left, right
         if isinstance(op, ast.Is) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
             return test.left, test.comparators[0]
     if (isinstance(test, ast.Call) and isinstance(test.func, ast.Name)
@@ -234,16 +254,19 @@ def tests_from_check(source: str, signature: FunctionSignature, slug: str) -> tu
     returns = harness.parse_type(signature.returns)
     tests: list[Test] = []
     skipped: list[str] = []
-    for n, stmt in enumerate(check.body, 1):
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-            continue  # docstring
+    body = [st for st in check.body if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))]
+    for n, stmt in enumerate(body, 1):  # docstrings do not count
         try:
             if not isinstance(stmt, ast.Assert):
                 raise RowError(slug, f"check() holds a {type(stmt).__name__}, not an assert")
             call, expected_node = _assert_parts(stmt.test, slug)
             expected = _value(expected_node, slug) if expected_node is not None else None
-            if expected is None and returns in ("ListNode", "TreeNode"):
-                expected = []  # an empty list or tree serializes as []
+            if returns == "TreeNode":  # level order as the harness writes it
+                expected = harness.tree_to_json(harness.build_tree(expected))
+            elif expected is None and returns == "ListNode":
+                expected = []  # an empty list serializes as []
+            if not conforms(returns, expected):
+                raise RowError(slug, f"expected value {json.dumps(expected)[:60]} is not a {signature.returns}")
             values = _call_args(call, signature, slug)
             check_input(signature, values, slug)
         except ProblemError as e:

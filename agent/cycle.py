@@ -1,0 +1,147 @@
+"""One cycle: sync new contests -> generate -> judge -> record. Used by `lcagent
+run`, `lcagent generate` and the daemon's jobs, so they all behave the same.
+
+Outside trouble never crashes a cycle: an endpoint that does not answer leaves
+its model's units pending ("waiting for <endpoint>"), a Docker engine that does
+not answer leaves generated units waiting for the judge, LeetCode trouble is
+reported by the sync. Configuration errors (a model the endpoint does not serve,
+a missing judge image) stop the cycle with a message that says what to fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from agent.generation.config import ModelSpec
+from agent.generation.errors import EndpointUnavailable
+from agent.generation.providers import make_provider
+from agent.pipeline import (
+    Model,
+    Pipeline,
+    PipelineOptions,
+    Progress,
+    plan_units,
+    register_model,
+    release_crashed,
+)
+from agent.settings import Settings
+from agent.sources.sync import SyncReport, sync
+from judge.errors import JudgeImageMissing, SandboxUnavailable
+from judge.judging import Judge
+from storage import models, repo
+from storage.engine import session_scope
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CycleReport:
+    sync: SyncReport | None = None
+    progress: Progress | None = None
+    waiting: list[str] = field(default_factory=list)  # why some work waits (endpoint, Docker)
+
+
+def select_specs(settings: Settings, names: list[str] | None, attempts: int | None = None) -> list[ModelSpec]:
+    specs = settings.model_specs()
+    if names:
+        known = {s.name: s for s in specs}
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise ValueError(f"unknown model {', '.join(missing)} (configured: {', '.join(known)})")
+        specs = [known[n] for n in names]
+    if attempts is not None:
+        specs = [s.model_copy(update={"attempts": attempts}) for s in specs]
+    return specs
+
+
+def problem_ids(engine: Engine, slugs: list[str] | None) -> list[int] | None:
+    if not slugs:
+        return None
+    with session_scope(engine) as s:
+        return [repo.get_problem(s, slug).id for slug in slugs]  # type: ignore[misc]
+
+
+async def prepare_models(engine: Engine, specs: list[ModelSpec], settings: Settings,
+                         only_problems: list[int] | None, report: CycleReport) -> list[Model]:
+    """Check each endpoint, register the configuration, plan its units."""
+    ready = []
+    for spec in specs:
+        provider = make_provider(spec)
+        try:
+            await provider.check()
+        except EndpointUnavailable as e:
+            report.waiting.append(f"model {spec.name} waits: {e}")
+            await provider.aclose()
+            continue
+        config_id = register_model(engine, spec, provider.model_id)
+        plan_units(engine, config_id, only_problems, tuple(settings.pipeline.sources))
+        ready.append(Model(spec, provider, config_id))
+    return ready
+
+
+def _has_units(engine: Engine, state: models.UnitState) -> bool:
+    with session_scope(engine) as s:
+        return s.exec(select(models.Unit.id).where(models.Unit.state == state).limit(1)).first() is not None
+
+
+@contextlib.contextmanager
+def open_judge_or_wait(settings: Settings, report: CycleReport) -> Iterator[Judge | None]:
+    """A judge, or None (with the reason in the report) when Docker does not answer."""
+    from agent.wiring import open_judge
+
+    try:
+        with open_judge(settings) as judge:
+            yield judge
+    except JudgeImageMissing:
+        raise
+    except SandboxUnavailable as e:
+        report.waiting.append(f"judging waits: {e}")
+        yield None
+
+
+async def run_cycle(
+    settings: Settings,
+    engine: Engine,
+    *,
+    do_sync: bool = True,
+    generate: bool = True,
+    judge: bool = True,
+    model_names: list[str] | None = None,
+    problem_slugs: list[str] | None = None,
+    attempts: int | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    pipeline_ready: Callable[[Pipeline], None] | None = None,
+) -> CycleReport:
+    report = CycleReport()
+    if do_sync and settings.sync_leetcode:
+        from agent.wiring import leetcode_client
+
+        with leetcode_client(settings) as client:
+            report.sync = await asyncio.to_thread(sync, client, engine)
+    released = release_crashed(engine)
+    if released:
+        log.info("released %d units a previous run left in flight", released)
+    ready: list[Model] = []
+    if generate:
+        specs = select_specs(settings, model_names, attempts)
+        ready = await prepare_models(engine, specs, settings, problem_ids(engine, problem_slugs), report)
+    options = PipelineOptions(max_tries=settings.pipeline.max_tries, backoff_s=settings.pipeline.backoff_s,
+                              judge_parallelism=min(settings.pipeline.judge_parallelism, settings.judge.parallelism))
+    try:
+        need_judge = judge and (ready or _has_units(engine, models.UnitState.GENERATED))
+        with (open_judge_or_wait(settings, report) if need_judge else contextlib.nullcontext()) as the_judge:
+            pipeline = Pipeline(engine, ready, the_judge, options, on_progress)
+            if pipeline_ready:
+                pipeline_ready(pipeline)
+            report.progress = await pipeline.run(generate=generate, judge=judge and the_judge is not None)
+    finally:
+        for m in ready:
+            await m.provider.aclose()
+    return report
