@@ -8,7 +8,7 @@ LCAGENT := $(VENV)/bin/lcagent
 .PHONY: run test setup venv docker judge-image lint
 
 run: setup
-	$(LCAGENT) run
+	$(LCAGENT) daemon
 
 test: setup
 	LCAGENT_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) $(VENV)/bin/pytest
