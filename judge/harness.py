@@ -25,6 +25,7 @@ conversions below are the single definition both sides use.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -88,7 +89,7 @@ def parse_type(text: str) -> Any:
 
 
 class ListNode:
-    def __init__(self, val: Any = 0, next: Any = None) -> None:  # noqa: A002 (LeetCode's name)
+    def __init__(self, val: Any = 0, next: Any = None) -> None:
         self.val = val
         self.next = next
 
@@ -202,7 +203,8 @@ def encode(t: Any, v: Any) -> Any:
     if isinstance(t, tuple):
         if v is None:
             return None
-        if isinstance(v, (str, bytes, dict)) or not isinstance(v, Iterable):
+        # a set's order depends on hashing: it would make verdicts irreproducible
+        if isinstance(v, (str, bytes, bytearray, dict, set, frozenset)) or not isinstance(v, Iterable):
             raise EncodeError(f"expected a list, got {type(v).__name__}")
         return [encode(t[1], x) for x in v]
     if t == "ListNode":  # an empty list or tree is serialized as []
@@ -222,9 +224,8 @@ def encode(t: Any, v: Any) -> Any:
     elif t == "boolean":
         if isinstance(v, bool) or (isinstance(v, Integral) and int(v) in (0, 1)):
             return bool(int(v))
-    elif t in ("string", "character"):
-        if isinstance(v, str):
-            return str(v)
+    elif t in ("string", "character") and isinstance(v, str):
+        return str(v)
     raise EncodeError(f"expected {t}, got {type(v).__name__}")
 
 
@@ -451,10 +452,8 @@ def _apply_limits(limits: dict) -> None:
 
 def _kill_strays() -> None:
     """Kill every process of ours but this one, then reap them (we are their parent)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(-1, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)

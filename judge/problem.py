@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -181,7 +182,7 @@ def parse_problem(data: str | bytes | dict, origin: str = "<problem>") -> Proble
         first = e.errors()[0]
         ctx_error = (first.get("ctx") or {}).get("error")
         if isinstance(ctx_error, ProblemError):
-            raise ProblemError(ctx_error.problem, ctx_error.reason) from None
+            raise ctx_error.with_traceback(None) from None  # keeps its class (UnsupportedTypeError, ...)
         where = ".".join(str(x) for x in first["loc"]) or "document"
         raise ProblemError(origin, f"{where}: {first['msg']}") from None
 
@@ -206,9 +207,18 @@ def load_problems(directory: Path) -> dict[str, Problem]:
 
 
 def save_problem(problem: Problem, directory: Path) -> Path:
+    """Write `<slug>.json` atomically: a reader never sees half a file."""
+    import tempfile
+
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{problem.slug}.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(problem.to_json(), encoding="utf-8")
-    tmp.replace(path)  # atomic: a reader never sees half a file
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{problem.slug}.", suffix=".json.tmp", dir=directory)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.write_text(problem.to_json(), encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path

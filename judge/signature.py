@@ -75,9 +75,9 @@ def check_types(signature: FunctionSignature | DesignSignature, problem: str) ->
             harness.parse_type(t)
         except harness.UnsupportedType:
             raise UnsupportedTypeError(problem, t) from None
-    if isinstance(signature, FunctionSignature) and signature.output_param is not None:
-        if not 0 <= signature.output_param < len(signature.params):
-            raise ProblemError(problem, f"output param index {signature.output_param} out of range")
+    index = signature.output_param if isinstance(signature, FunctionSignature) else None
+    if index is not None and not 0 <= index < len(signature.params):  # type: ignore[union-attr]
+        raise ProblemError(problem, f"output param index {index} out of range")
 
 
 def from_metadata(meta: str | dict, problem: str) -> FunctionSignature | DesignSignature:
@@ -90,10 +90,22 @@ def from_metadata(meta: str | dict, problem: str) -> FunctionSignature | DesignS
     def params(items: Any) -> list[Param]:
         if not isinstance(items, list):
             raise ProblemError(problem, "metaData params is not a list")
-        try:
-            return [Param(name=str(p["name"]), type=str(p["type"])) for p in items]
-        except (KeyError, TypeError) as e:
-            raise ProblemError(problem, f"metaData param without {e}") from None
+        out = []
+        for p in items:
+            if not isinstance(p, dict):
+                raise ProblemError(problem, f"metaData param {json.dumps(p)[:40]} is not an object")
+            missing = [k for k in ("name", "type") if k not in p]
+            if missing:
+                raise ProblemError(problem, f"metaData param {json.dumps(p)[:60]} lacks {missing[0]!r}")
+            out.append(Param(name=str(p["name"]), type=str(p["type"])))
+        return out
+
+    def returns(node: Any) -> str:
+        if node is None:
+            return "void"
+        if not isinstance(node, dict):
+            raise ProblemError(problem, f"metaData return {json.dumps(node)[:40]} is not an object")
+        return str(node.get("type") or "void")
 
     try:
         if data.get("systemdesign") or "classname" in data:
@@ -101,19 +113,19 @@ def from_metadata(meta: str | dict, problem: str) -> FunctionSignature | DesignS
                 classname=data["classname"],
                 constructor=params(data.get("constructor", {}).get("params", [])),
                 methods=[
-                    Method(name=m["name"], params=params(m.get("params", [])),
-                           returns=m.get("return", {}).get("type", "void"))
+                    Method(name=m["name"], params=params(m.get("params", [])), returns=returns(m.get("return")))
                     for m in data["methods"]
                 ],
             )
         else:
-            ret = data.get("return", {}) or {}
             index = (data.get("output") or {}).get("paramindex")
             sig = FunctionSignature(
                 name=data["name"], params=params(data.get("params", [])),
-                returns=ret.get("type", "void"),
+                returns=returns(data.get("return")),
                 output_param=int(index) if index is not None else None,
             )
+    except ProblemError:
+        raise
     except KeyError as e:
         raise ProblemError(problem, f"metaData has no {e}") from None
     except (AttributeError, TypeError, ValueError) as e:
@@ -165,7 +177,8 @@ def check_input(signature: FunctionSignature | DesignSignature, values: list, pr
         raise ProblemError(problem, f"design test starts with {calls[0]!r}, not {signature.classname!r}")
     methods = {m.name: m for m in signature.methods}
     for i, (name, argv) in enumerate(zip(calls, args, strict=True)):
-        params = signature.constructor if i == 0 else getattr(methods.get(name), "params", None)
+        method = methods.get(name) if isinstance(name, str) else None
+        params = signature.constructor if i == 0 else getattr(method, "params", None)
         if params is None:
             raise ProblemError(problem, f"design test calls unknown method {name!r}")
         if not isinstance(argv, list) or len(argv) != len(params):
