@@ -310,3 +310,80 @@ def status_cmd() -> None:
         typer.echo(f"  unit {unit} ({state}): {error[:200]}")
     for job, when in st.next_jobs:
         typer.echo(f"job {job}: next run {when or 'paused'}")
+
+
+@app.command("report")
+def report_cmd(
+    week: Annotated[str | None, typer.Option(help="an ISO week, e.g. 2026-W21")] = None,
+    from_: Annotated[datetime | None, typer.Option("--from", help="released at or after this date")] = None,
+    to: Annotated[datetime | None, typer.Option(help="released before this date")] = None,
+    models: Annotated[list[str] | None, typer.Option("--models", help="configuration names (repeatable)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, html or json")] = "md",
+    out: Annotated[Path | None, typer.Option(help="write here instead of standard output")] = None,
+) -> None:
+    """The acceptance report: contest matrix, intervals, contamination-free view, failures."""
+    from agent.reports.data import week_bounds
+    from agent.reports.weekly import make_report, render
+    from storage import open_database
+
+    def utc(d: datetime | None) -> datetime | None:
+        return d.replace(tzinfo=UTC) if d is not None and d.tzinfo is None else d
+
+    try:
+        start, end = week_bounds(week) if week else (utc(from_), utc(to))
+        title = f"lcagent acceptance report, {week}" if week else "lcagent acceptance report"
+        report = make_report(open_database(_settings().db_url(), read_only=True), start=start, end=end,
+                             models=models, title=title)
+        text = render(report, fmt, chart_name=None)
+    except ValueError as e:
+        raise _fail(str(e)) from None
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    err.print(f"wrote {out}")
+
+
+@app.command("query")
+def query_cmd(
+    name: Annotated[str, typer.Argument(help="acceptance_by_week, contest_matrix, by_difficulty, "
+                                              "contamination, verdict_mix, usage")],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+) -> None:
+    """Print a canned dashboard query."""
+    from agent.dashboard import format_rows, run_query
+    from storage import open_database
+
+    try:
+        columns, rows = run_query(open_database(_settings().db_url(), read_only=True), name)
+        typer.echo(format_rows(columns, rows, fmt), nl=False)
+    except ValueError as e:
+        raise _fail(str(e)) from None
+
+
+@app.command("dashboard")
+def dashboard_cmd(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8001,
+) -> None:
+    """Serve the results database read-only through Datasette, with canned queries."""
+    import os
+    import shutil
+    import sys
+
+    from agent.dashboard import datasette_command
+    from storage import open_database
+    from storage.backup import sqlite_path
+    from storage.errors import StorageError
+
+    settings = _settings()
+    try:
+        db = sqlite_path(settings.db_url())
+    except StorageError as e:
+        raise _fail(f"{e} (Datasette reads SQLite; for PostgreSQL point a dashboard at the v_* views)") from None
+    open_database(settings.db_url())  # make sure the schema and views exist
+    cmd = datasette_command(db, host, port, settings.data_dir / "datasette-metadata.json")
+    exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
+    err.print(f"dashboard on http://{host}:{port}/ (read-only)")
+    os.execv(exe, [exe, *cmd[1:]])

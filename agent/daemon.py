@@ -7,7 +7,9 @@ APScheduler 3 with its job store in the results database; explicit job ids with
   (start + 90 min + `sync_delay_minutes`), look for newly public contests;
 - `sync-catchup`: the same every `catchup_minutes` (schedules change; the API's
   start times are what count);
-- `process`: every `process_interval_s`, generate and judge whatever is due.
+- `process`: every `process_interval_s`, generate and judge whatever is due;
+- `weekly-report`: every Monday (`report_cron`), the last full week's report into
+  `<data_dir>/reports/<ISO week>/` (Markdown, HTML, JSON, trend chart).
 
 SIGTERM/SIGINT: stop claiming, let in-flight units finish within the grace
 period, cancel (and so release) the rest, exit 0. On start, units a crash left
@@ -26,7 +28,9 @@ from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
@@ -129,9 +133,27 @@ def job_process() -> None:
         ctx.busy.release()
 
 
+def job_report() -> None:
+    from agent.reports.weekly import weekly_report
+
+    ctx = _ctx()
+    paths = weekly_report(ctx.engine, ctx.settings.data_dir)
+    log.info("weekly report written: %s", paths[0].parent)
+
+
+class _Scheduler(BackgroundScheduler):
+    """APScheduler 3 wakes its thread once more after shutdown and would try to
+    submit due jobs to the stopped executor (logging an error): skip that round."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
 def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
     d = settings.daemon
-    scheduler = BackgroundScheduler(
+    scheduler = _Scheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
         timezone=d.timezone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": d.misfire_grace_s},
@@ -142,6 +164,8 @@ def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
                           id="sync-after-contest", name="sync after each contest", **common)
         scheduler.add_job("agent.daemon:job_sync", IntervalTrigger(minutes=d.catchup_minutes, timezone=d.timezone),
                           id="sync-catchup", name="catch-up sync", next_run_time=datetime.now(UTC), **common)
+    scheduler.add_job("agent.daemon:job_report", CronTrigger.from_crontab(d.report_cron, timezone=d.timezone),
+                      id="weekly-report", name="weekly report", **common)
     scheduler.add_job("agent.daemon:job_process", IntervalTrigger(seconds=d.process_interval_s, timezone=d.timezone),
                       id="process", name="generate and judge", next_run_time=datetime.now(UTC), **common)
     return scheduler

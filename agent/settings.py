@@ -59,6 +59,7 @@ class DaemonSettings(BaseModel):
     endpoint_retry_s: float = Field(default=60.0, gt=0)
     shutdown_grace_s: float = Field(default=60.0, ge=0)
     misfire_grace_s: int = Field(default=3600, ge=1)
+    report_cron: str = "0 6 * * mon"  # the weekly report: Mondays 06:00
 
 
 class Settings(BaseSettings):

@@ -60,8 +60,10 @@ class Provider(Protocol):
 
 # ------------------------------------------------------------------- OpenAI
 
+# A malformed body (cut JSON) is the endpoint's trouble, like a dropped connection.
 _TRANSIENT = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError,
-              openai.InternalServerError, openai.APIResponseValidationError, EndpointUnavailable)
+              openai.InternalServerError, openai.APIResponseValidationError, json.JSONDecodeError,
+              EndpointUnavailable)
 
 
 def _reasoning_of(message: Any) -> str | None:

@@ -1,0 +1,1 @@
+"""Weekly acceptance reports: statistics, report data, renderers, charts."""

@@ -1,0 +1,146 @@
+"""The report's content, computed from result rows (pure: no I/O)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from agent.reports.stats import CutoffComparison, Rate, compare_cutoff, pass_at_1
+from judge.verdict import Verdict
+from storage.queries import FailureRow, ProvenanceRow, ResultRow
+
+ACCEPTED = str(Verdict.ACCEPTED)
+NO_CONTEST = "(no contest)"
+
+
+def contest_label(slug: str | None) -> str:
+    """`biweekly-contest-181` -> `BW181`, `weekly-contest-499` -> `W499`."""
+    if slug is None:
+        return NO_CONTEST
+    m = re.fullmatch(r"(bi)?weekly-contest-(\d+)", slug)
+    if m:
+        return f"{'BW' if m.group(1) else 'W'}{m.group(2)}"
+    return slug
+
+
+def iso_week(t: datetime | None) -> str:
+    if t is None:
+        return "undated"
+    y, w, _ = t.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def week_bounds(week: str) -> tuple[datetime, datetime]:
+    """`2026-W21` -> [Monday 00:00 UTC, next Monday 00:00 UTC)."""
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", week)
+    if not m:
+        raise ValueError(f"week {week!r} is not like 2026-W21")
+    monday = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    start = datetime.combine(monday, time(), tzinfo=UTC)
+    return start, start + timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ContestColumn:
+    slug: str | None
+    label: str
+    start: datetime | None
+    problems: tuple[str, ...]
+
+
+@dataclass
+class ModelRow:
+    label: str
+    model: str
+    served_id: str
+    training_cutoff: date | None
+    cells: dict[str, Rate] = field(default_factory=dict)  # contest label -> accepted/attempts
+    overall: Rate = Rate(0, 0)  # noqa: RUF009 (frozen, shared safely)
+    pending: int = 0
+    pass1: float | None = None
+    by_difficulty: dict[str, Rate] = field(default_factory=dict)
+    mix: dict[str, int] = field(default_factory=dict)  # result -> count (verdicts, no code, truncated)
+    after_cutoff: Rate | None = None  # the contamination-free number
+    cutoff: CutoffComparison | None = None
+    trend: list[tuple[str, Rate]] = field(default_factory=list)  # (ISO week, rate)
+
+
+@dataclass
+class Report:
+    title: str
+    start: datetime | None
+    end: datetime | None
+    generated_at: datetime
+    contests: list[ContestColumn]
+    models: list[ModelRow]
+    failures: list[FailureRow]
+    provenance: list[ProvenanceRow]
+    examples_only: list[str]  # problems whose rate rests on example tests alone
+
+
+def _labels(rows: list[ResultRow]) -> dict[int, str]:
+    names: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        names[r.config_name].add(r.config_hash)
+    return {r.config_id: r.config_name if len(names[r.config_name]) == 1 else f"{r.config_name}#{r.config_hash[:6]}"
+            for r in rows}
+
+
+def _released_after(release: datetime | None, cutoff: date | None) -> bool | None:
+    if release is None or cutoff is None:
+        return None
+    return release >= datetime.combine(cutoff + timedelta(days=1), time(), tzinfo=UTC)
+
+
+def build_report(rows: list[ResultRow], failures: list[FailureRow], provenance: list[ProvenanceRow], *,
+                 title: str, start: datetime | None, end: datetime | None,
+                 generated_at: datetime | None = None) -> Report:
+    labels = _labels(rows)
+    contests: dict[str | None, ContestColumn] = {}
+    problems_of: dict[str | None, set[str]] = defaultdict(set)
+    for r in rows:
+        problems_of[r.contest_slug].add(r.slug)
+        contests.setdefault(r.contest_slug, ContestColumn(r.contest_slug, contest_label(r.contest_slug),
+                                                          r.contest_start, ()))
+    columns = sorted(
+        (ContestColumn(c.slug, c.label, c.start, tuple(sorted(problems_of[c.slug]))) for c in contests.values()),
+        key=lambda c: (c.start is None, c.start or datetime.min.replace(tzinfo=UTC), c.label),
+    )
+    models: dict[int, ModelRow] = {}
+    per_problem: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    weekly: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    split: dict[int, dict[bool, list[int]]] = defaultdict(lambda: {True: [0, 0], False: [0, 0]})
+    for r in rows:
+        m = models.setdefault(r.config_id, ModelRow(labels[r.config_id], r.model_name, r.served_id,
+                                                    r.training_cutoff))
+        if r.result == "pending":
+            m.pending += r.n
+            continue
+        ok = r.n if r.result == ACCEPTED else 0
+        label = contest_label(r.contest_slug)
+        m.cells[label] = m.cells.get(label, Rate(0, 0)) + Rate(ok, r.n)
+        m.overall = m.overall + Rate(ok, r.n)
+        diff = r.difficulty or "Unknown"
+        m.by_difficulty[diff] = m.by_difficulty.get(diff, Rate(0, 0)) + Rate(ok, r.n)
+        m.mix[r.result] = m.mix.get(r.result, 0) + r.n
+        per_problem[r.config_id][r.slug][0] += ok
+        per_problem[r.config_id][r.slug][1] += r.n
+        week = weekly[r.config_id][iso_week(r.release_time)]
+        week[0], week[1] = week[0] + ok, week[1] + r.n
+        after = _released_after(r.release_time, r.training_cutoff)
+        if after is not None:
+            side = split[r.config_id][after]
+            side[0], side[1] = side[0] + ok, side[1] + r.n
+    for config_id, m in models.items():
+        m.pass1 = pass_at_1((k, n) for k, n in per_problem[config_id].values())
+        m.trend = [(w, Rate(k, n)) for w, (k, n) in sorted(weekly[config_id].items())]
+        if m.training_cutoff is not None:
+            before, after = (Rate(*split[config_id][False]), Rate(*split[config_id][True]))
+            m.after_cutoff = after
+            m.cutoff = compare_cutoff(before, after)
+    examples_only = sorted(p.slug for p in provenance if p.provenance and set(p.provenance) == {"example"})
+    return Report(title=title, start=start, end=end, generated_at=generated_at or datetime.now(UTC),
+                  contests=columns, models=sorted(models.values(), key=lambda m: m.label),
+                  failures=failures, provenance=provenance, examples_only=examples_only)

@@ -1,0 +1,134 @@
+"""Report renderers: Markdown (the paper's table, reproducible exactly), HTML
+(self-contained: the chart is inline, nothing is fetched), JSON."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+from datetime import date, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from agent.reports.data import Report
+from agent.reports.stats import Rate, interval_text, percent
+
+
+def cell(rate: Rate | None) -> str:
+    return "–" if rate is None or rate.n == 0 else f"{rate.k}/{rate.n}"
+
+
+def _p(value: float | None) -> str:
+    return "–" if value is None else (f"{value:.3f}" if value >= 0.001 else f"{value:.1e}")
+
+
+def matrix_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+    """The contest matrix: Model | <contest> x/n ... | Overall | 95% CI."""
+    header = ["Model", *[c.label for c in report.contests], "Overall", "95% CI"]
+    rows = [[m.label, *[cell(m.cells.get(c.label)) for c in report.contests], percent(m.overall),
+             interval_text(m.overall)] for m in report.models]
+    return header, rows
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + [":-:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _window(report: Report) -> str:
+    start = report.start.date().isoformat() if report.start else "the beginning"
+    end = report.end.date().isoformat() if report.end else "now"
+    return f"problems released from {start} to {end} (end exclusive)"
+
+
+def to_markdown(report: Report, chart_path: str | None = None) -> str:
+    out = [f"# {report.title}", "", f"{_window(report)}; generated {report.generated_at:%Y-%m-%d %H:%M} UTC.", ""]
+    out += ["## Acceptance by contest", "",
+            "Each cell: first attempts accepted / first attempts made. Overall with a 95% Wilson interval.", ""]
+    out += [_table(*matrix_rows(report)), ""]
+    pending = [f"{m.label}: {m.pending}" for m in report.models if m.pending]
+    if pending:
+        out += [f"Not yet finished (not counted): {', '.join(pending)}.", ""]
+    out += ["## Contamination-free view", "",
+            "Only problems released after each model's declared training cutoff; the before/after comparison "
+            "uses Fisher's exact test (a much lower rate after the cutoff is the signature of contamination).", ""]
+    rows = []
+    for m in report.models:
+        if m.cutoff is None:
+            rows.append([m.label, "not declared", "–", "–", "–", "–"])
+            continue
+        c = m.cutoff
+        rows.append([m.label, str(m.training_cutoff), percent(c.after), interval_text(c.after),
+                     percent(c.before), _p(c.p_value)])
+    out += [_table(["Model", "Cutoff", "After cutoff", "95% CI", "Before cutoff", "Fisher p"], rows), ""]
+    difficulties = sorted({d for m in report.models for d in m.by_difficulty},
+                          key=lambda d: ["Easy", "Medium", "Hard"].index(d) if d in ("Easy", "Medium", "Hard") else 9)
+    out += ["## By difficulty", "", _table(["Model", *difficulties, "pass@1 (mean over problems)"], [
+        [m.label, *[percent(m.by_difficulty[d]) if d in m.by_difficulty else "–" for d in difficulties],
+         "–" if m.pass1 is None else f"{100 * m.pass1:.1f}%"] for m in report.models]), ""]
+    results = sorted({r for m in report.models for r in m.mix})
+    out += ["## Results", "", "Verdicts of judged code, and generations that never reached the judge "
+            "(`no code`, `truncated`), as counts.", "",
+            _table(["Model", *results], [[m.label, *[str(m.mix.get(r, 0)) for r in results]]
+                                         for m in report.models]), ""]
+    if chart_path:
+        out += ["## Trend", "", f"![weekly acceptance]({chart_path})", ""]
+    out += ["## Test provenance", ""]
+    if report.examples_only:
+        out += ["Rates on these problems rest on **example tests only** (no hidden tests): "
+                + ", ".join(f"`{s}`" for s in report.examples_only) + ".", ""]
+    out += [_table(["Problem", "Tests", "Provenance", "Test set"],
+                   [[p.slug, str(p.n_tests), ", ".join(f"{k} {v}" for k, v in sorted(p.provenance.items())),
+                     f"`{p.test_set_version}`"] for p in report.provenance]), ""]
+    out += ["## Failures", ""]
+    if not report.failures:
+        out += ["None.", ""]
+    for f in report.failures:
+        line = f"- **{f.config_name}** `{f.slug}` attempt {f.attempt}: {f.result}"
+        ff = f.first_failure or {}
+        if ff:
+            line += (f" on test {ff.get('test')}: input `{_short(ff.get('input'))}`, expected "
+                     f"`{_short(ff.get('expected'))}`, got `{_short(ff.get('got'))}`")
+            if ff.get("message"):
+                line += f" — {_short(ff.get('message'), 120)}"
+        out.append(line)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _short(v: Any, limit: int = 80) -> str:
+    text = v if isinstance(v, str) else json.dumps(v)
+    text = " ".join(str(text).split()).replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    if isinstance(v, Rate):
+        return {"accepted": v.k, "attempts": v.n, "rate": v.value, "ci95": v.interval}
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return {f.name: _jsonable(getattr(v, f.name)) for f in dataclasses.fields(v)}
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, set)):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(_jsonable(report), indent=2, ensure_ascii=False) + "\n"
+
+
+_env = Environment(loader=PackageLoader("agent.reports", "templates"), autoescape=select_autoescape(["html"]))
+
+
+def to_html(report: Report, chart_svg: bytes) -> str:
+    header, rows = matrix_rows(report)
+    return _env.get_template("report.html").render(
+        report=report, header=header, rows=rows, window=_window(report), percent=percent,
+        interval_text=interval_text, p=_p, cell=cell,
+        chart_data_uri="data:image/svg+xml;base64," + base64.b64encode(chart_svg).decode(),
+        failures=[{"f": f, "short": _short} for f in report.failures],
+    )

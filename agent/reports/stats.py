@@ -1,0 +1,79 @@
+"""Statistics for acceptance rates (pure functions).
+
+- Wilson score intervals: a 95% interval that behaves at 0/4 and 16/16, where
+  the normal approximation gives nonsense.
+- pass@1 from k attempts per problem: the mean over problems of each problem's
+  fraction of accepted attempts (an unbiased estimate of single-attempt accuracy,
+  each problem weighted equally).
+- Fisher's exact test on before/after-cutoff acceptance: a model that does much
+  worse after its training cutoff is showing the signature of contamination.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scipy.stats import binomtest, fisher_exact
+
+
+@dataclass(frozen=True)
+class Rate:
+    k: int
+    n: int
+
+    @property
+    def value(self) -> float | None:
+        return self.k / self.n if self.n else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return wilson(self.k, self.n)
+
+    def __add__(self, other: Rate) -> Rate:
+        return Rate(self.k + other.k, self.n + other.n)
+
+
+def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float] | None:
+    """Wilson score interval for k successes in n trials (None when n == 0)."""
+    if n == 0:
+        return None
+    if not 0 <= k <= n:
+        raise ValueError(f"{k} successes in {n} trials")
+    ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+    return (max(0.0, float(ci.low)), min(1.0, float(ci.high)))
+
+
+def pass_at_1(per_problem: Iterable[tuple[int, int]]) -> float | None:
+    """Mean over problems of accepted/attempts; problems without attempts are skipped."""
+    fractions = [k / n for k, n in per_problem if n]
+    return sum(fractions) / len(fractions) if fractions else None
+
+
+@dataclass(frozen=True)
+class CutoffComparison:
+    before: Rate
+    after: Rate
+    p_value: float | None  # two-sided Fisher exact test; None without data on both sides
+    odds_ratio: float | None
+
+
+def compare_cutoff(before: Rate, after: Rate) -> CutoffComparison:
+    if before.n == 0 or after.n == 0:
+        return CutoffComparison(before, after, None, None)
+    table = [[before.k, before.n - before.k], [after.k, after.n - after.k]]
+    res = fisher_exact(table, alternative="two-sided")
+    odds = float(res.statistic)
+    return CutoffComparison(before, after, float(res.pvalue), odds if odds == odds else None)
+
+
+def percent(rate: Rate, digits: int = 1) -> str:
+    """`96.1% (123/128)` — the seed paper's format."""
+    if rate.n == 0:
+        return "– (0/0)"
+    return f"{100 * rate.k / rate.n:.{digits}f}% ({rate.k}/{rate.n})"
+
+
+def interval_text(rate: Rate) -> str:
+    ci = rate.interval
+    return "–" if ci is None else f"[{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"

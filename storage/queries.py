@@ -1,0 +1,131 @@
+"""Read queries for reports: results, pending work, failures and test provenance
+of the problems released in a time window. Each returns plain rows; the report
+package aggregates them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from storage.models import (
+    Contest,
+    Generation,
+    Judgement,
+    Model,
+    ModelConfig,
+    Problem,
+    ResultCount,
+    TestSet,
+    Unit,
+    UnitState,
+)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    config_id: int
+    config_name: str
+    config_hash: str
+    model_name: str
+    served_id: str
+    training_cutoff: date | None
+    problem_id: int
+    slug: str
+    title: str
+    difficulty: str | None
+    contest_slug: str | None
+    contest_start: datetime | None
+    release_time: datetime | None
+    result: str  # a verdict, "no code" or "truncated"; "pending" for unfinished units
+    n: int
+
+
+def _window(q: sa.Select, start: datetime | None, end: datetime | None) -> sa.Select:
+    if start is not None:
+        q = q.where(Problem.release_time >= start)
+    if end is not None:
+        q = q.where(Problem.release_time < end)
+    return q
+
+
+_COLUMNS = (ModelConfig.id, ModelConfig.name, ModelConfig.config_hash, Model.name, Model.served_id,
+            Model.training_cutoff, Problem.id, Problem.slug, Problem.title, Problem.difficulty,
+            Contest.slug, Contest.start_time, Problem.release_time)
+
+
+def _joined(q: sa.Select, config_col: sa.ColumnElement, problem_col: sa.ColumnElement) -> sa.Select:
+    return (q.join(ModelConfig, ModelConfig.id == config_col).join(Model, Model.id == ModelConfig.model_id)
+            .join(Problem, Problem.id == problem_col).join(Contest, Contest.id == Problem.contest_id, isouter=True))
+
+
+def results(session: Session, start: datetime | None = None, end: datetime | None = None,
+            config_names: list[str] | None = None) -> list[ResultRow]:
+    """Current results and pending units per (configuration, problem, result)."""
+    done = _joined(sa.select(*_COLUMNS, ResultCount.result, ResultCount.n).select_from(ResultCount),
+                   ResultCount.model_config_id, ResultCount.problem_id).where(ResultCount.n > 0)
+    pending = _joined(
+        sa.select(*_COLUMNS, sa.literal("pending"), sa.func.count(Unit.id)).select_from(Unit)
+        .where(Unit.state != UnitState.JUDGED).group_by(*_COLUMNS),
+        Unit.model_config_id, Unit.problem_id)
+    rows = []
+    for q in (done, pending):
+        q = _window(q, start, end)
+        if config_names:
+            q = q.where(ModelConfig.name.in_(config_names))  # type: ignore[attr-defined]
+        rows += [ResultRow(*r) for r in session.execute(q).all()]
+    return rows
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    config_name: str
+    slug: str
+    attempt: int
+    result: str
+    first_failure: dict | None
+    test_set_version: str | None
+
+
+def failures(session: Session, start: datetime | None = None, end: datetime | None = None,
+             config_names: list[str] | None = None, limit: int = 500) -> list[FailureRow]:
+    """Failed attempts with their verdict (or generation outcome) and first failing test."""
+    q = (sa.select(ModelConfig.name, Problem.slug, Unit.attempt,
+                   sa.func.coalesce(Judgement.verdict, Generation.outcome), Judgement.first_failure,
+                   TestSet.version)
+         .select_from(Unit)
+         .join(Generation, Generation.unit_id == Unit.id)
+         .join(Judgement, (Judgement.generation_id == Generation.id) & Judgement.is_current, isouter=True)
+         .join(TestSet, TestSet.id == Judgement.test_set_id, isouter=True)
+         .join(ModelConfig, ModelConfig.id == Unit.model_config_id)
+         .join(Problem, Problem.id == Unit.problem_id)
+         .where(Unit.state == UnitState.JUDGED)
+         .where(sa.or_(Judgement.verdict.is_(None), Judgement.verdict != "Accepted"))  # type: ignore[union-attr]
+         .order_by(Problem.release_time, Problem.slug, ModelConfig.name, Unit.attempt).limit(limit))
+    q = _window(q, start, end)
+    if config_names:
+        q = q.where(ModelConfig.name.in_(config_names))  # type: ignore[attr-defined]
+    return [FailureRow(name, slug, attempt, str(result), ff, ver)
+            for name, slug, attempt, result, ff, ver in session.execute(q).all()]
+
+
+@dataclass(frozen=True)
+class ProvenanceRow:
+    slug: str
+    test_set_version: str
+    n_tests: int
+    provenance: dict
+
+
+def test_provenance(session: Session, start: datetime | None = None,
+                    end: datetime | None = None) -> list[ProvenanceRow]:
+    q = (sa.select(Problem.slug, TestSet.version, TestSet.n_tests, TestSet.provenance)
+         .select_from(Problem).join(TestSet, (TestSet.problem_id == Problem.id) & TestSet.is_current)
+         .order_by(Problem.release_time, Problem.slug))
+    return [ProvenanceRow(*r) for r in session.execute(_window(q, start, end)).all()]
+
+
+def configurations(session: Session) -> list[tuple[str, str]]:
+    return [tuple(r) for r in session.exec(select(ModelConfig.name, ModelConfig.config_hash)).all()]  # type: ignore[misc]
