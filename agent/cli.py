@@ -108,6 +108,24 @@ def import_leetcodedataset(
         raise typer.Exit(1)
 
 
+@import_app.command("pack")
+def import_pack(
+    path: Annotated[Path, typer.Argument(exists=True, help="a directory of problem files, or a JSONL of them")],
+) -> None:
+    """Store a problem pack (private or hand-curated problems) in the results database."""
+    from agent.problem_store import store_problems
+    from agent.sources.pack import PackSource
+    from storage import open_database
+
+    loaded = PackSource(path).load()
+    stored, failed = store_problems(open_database(_settings().db_url()), loaded.problems)
+    for where, reason in loaded.failures + failed:
+        err.print(f"[red]not imported {where}:[/red] {reason}")
+    err.print(f"{stored} problems stored, {len(loaded.failures) + len(failed)} not imported")
+    if loaded.failures or failed:
+        raise typer.Exit(1)
+
+
 @app.command("judge")
 def judge_cmd(
     submissions: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSONL: id, problem, code")],
@@ -387,3 +405,38 @@ def dashboard_cmd(
     exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
     err.print(f"dashboard on http://{host}:{port}/ (read-only)")
     os.execv(exe, [exe, *cmd[1:]])
+
+
+@app.command("judge-server")
+def judge_server_cmd(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 7000,
+    build_image: Annotated[str | None, typer.Option(help="build the judge image first when missing: "
+                                                        "'dockerfile' or 'offline'")] = None,
+) -> None:
+    """Serve the judge over HTTP, so the agent needs no Docker access (see README)."""
+    from agent.wiring import sandbox_config
+    from judge import image
+    from judge.judging import Judge
+    from judge.remote import JudgeServer
+    from judge.sandbox import SandboxPool, docker_client
+
+    settings = _settings()
+    logging.getLogger().setLevel(logging.INFO)
+    token = settings.judge.token.get_secret_value() if settings.judge.token else None
+    try:
+        if build_image and not image.image_present(docker_client()):
+            err.print(f"building the judge image ({build_image})")
+            if build_image == "offline":
+                image.build_offline(docker_client(), settings.cache_dir, settings.judge.debian_mirror)
+            else:
+                image.build_from_dockerfile(docker_client())
+        with SandboxPool(sandbox_config(settings)) as pool:
+            server = JudgeServer(Judge(pool), host, port, token)
+            err.print(f"judge service on {server.url} ({pool.image_ref})")
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                server.close()
+    except JudgeError as e:
+        raise _fail(str(e)) from None

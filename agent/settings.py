@@ -32,6 +32,8 @@ class JudgeSettings(BaseModel):
     cpus_per_container: float = Field(default=1.0, gt=0)
     recycle_after: int = Field(default=1000, ge=1)
     debian_mirror: str = "http://deb.debian.org/debian"
+    url: str | None = None  # a judge service (`lcagent judge-server`) instead of a local Docker engine
+    token: SecretStr | None = None  # bearer token shared with the judge service
 
 
 class LeetCodeSettings(BaseModel):

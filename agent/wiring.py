@@ -9,6 +9,7 @@ from agent.settings import Settings
 from agent.sources.leetcode_client import LeetCodeClient
 from judge.image import image_tag
 from judge.judging import Judge
+from judge.remote import RemoteJudge
 from judge.sandbox import SandboxConfig, SandboxPool
 
 
@@ -25,6 +26,15 @@ def sandbox_config(settings: Settings) -> SandboxConfig:
 
 @contextmanager
 def open_judge(settings: Settings) -> Iterator[Judge]:
+    """The local Docker judge, or the judge service when `judge.url` is set."""
+    j = settings.judge
+    if j.url:
+        remote = RemoteJudge(j.url, j.token.get_secret_value() if j.token else None, j.parallelism)
+        try:
+            yield remote  # type: ignore[misc]
+        finally:
+            remote.close()
+        return
     with SandboxPool(sandbox_config(settings)) as pool:
         yield Judge(pool)
 

@@ -139,7 +139,9 @@ def outputs_match(checker: Checker, expected: Any, got: Any) -> bool:
 # returned in any order: "You may return the answer in any order", "The answer
 # can be returned in any order", "Return them in any order". Not when something
 # else happens in any order ("the queries may be processed in any order").
-_IN_ANY_ORDER = re.compile(r"\bin any order\b", re.I)
+_IN_ANY_ORDER = re.compile(r"\bin\s+any\s+order\b", re.I)
+# leetcode.cn: "你可以按 任意顺序 返回答案", "按任意顺序返回"
+_ANY_ORDER_ZH = re.compile(r"(?:按|以)\s*任意\s*顺序\s*返回|返回[^。！？\n]{0,40}任意\s*顺序")
 _ANCHORS = {"return", "returned", "answer", "answers"}
 _NOT_ABOUT_ANSWER = {"given", "processed", "performed", "applied", "visited", "rearranged", "arranged",
                      "chosen", "taken", "made", "done", "placed", "sorted", "executed", "added", "removed",
@@ -151,6 +153,8 @@ _WITHIN = re.compile(r"within\s+(?:<code>|`)?\s*10\s*(?:\^|<sup>)?\s*[-\u2212]\s
 
 def says_any_order(statement: str) -> bool:
     text = re.sub(r"<[^>]+>", " ", statement)
+    if _ANY_ORDER_ZH.search(text):
+        return True
     for m in _IN_ANY_ORDER.finditer(text):
         sentence = re.split(r"[.!?\n]", text[: m.start()])[-1]
         words = re.findall(r"[a-z']+", sentence.lower())[-20:]

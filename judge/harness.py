@@ -371,6 +371,9 @@ def _child_main(job: dict, channel: int) -> None:
         send({"t": "compile_error", "message": _describe(e)})
         return
     ns = _namespace()
+    import threading
+
+    threading.stack_size(16 << 20)  # the default is RLIMIT_STACK (= the memory limit): no thread could start
     signal.setitimer(signal.ITIMER_PROF, per_test)
     try:
         exec(code, ns)
@@ -435,19 +438,19 @@ def _apply_limits(limits: dict) -> None:
 
     mem = int(limits["memory_mb"]) << 20
     cpu = max(1, -(-int(limits["total_time_ms"]) // 1000))  # whole seconds, rounded up
-    for name, value in (
-        ("RLIMIT_AS", mem),
-        ("RLIMIT_STACK", mem),
-        ("RLIMIT_CPU", cpu),
-        ("RLIMIT_FSIZE", int(limits["file_bytes"])),
-        ("RLIMIT_NOFILE", 64),
-        ("RLIMIT_CORE", 0),
+    for name, soft, hard in (
+        ("RLIMIT_AS", mem, mem),
+        ("RLIMIT_STACK", mem, mem),
+        ("RLIMIT_CPU", cpu, cpu + 1),  # SIGXCPU at the limit, SIGKILL a second later
+        ("RLIMIT_FSIZE", int(limits["file_bytes"]), int(limits["file_bytes"])),
+        ("RLIMIT_NOFILE", 64, 64),
+        ("RLIMIT_CORE", 0, 0),
     ):
         which = getattr(resource, name)
-        hard = resource.getrlimit(which)[1]
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(which, (value, value))
+        ceiling = resource.getrlimit(which)[1]
+        if ceiling != resource.RLIM_INFINITY:
+            soft, hard = min(soft, ceiling), min(hard, ceiling)
+        resource.setrlimit(which, (soft, hard))
 
 
 def _kill_strays() -> None:
@@ -467,21 +470,25 @@ def _wipe(path: str) -> bool:
     """Empty a scratch directory (the submission may have made entries read-only)."""
     import shutil
 
-    def retry_writable(func: Any, p: str, exc: Any) -> None:
-        os.chmod(os.path.dirname(p), 0o700)
-        func(p)
+    def unlock(top: str) -> None:  # every directory below top searchable and writable
+        os.chmod(top, 0o700)
+        for root, dirs, _ in os.walk(top):
+            for d in dirs:
+                p = os.path.join(root, d)
+                if not os.path.islink(p):
+                    os.chmod(p, 0o700)
 
     try:
         for name in os.listdir(path):
             p = os.path.join(path, name)
             if os.path.isdir(p) and not os.path.islink(p):
-                os.chmod(p, 0o700)
-                shutil.rmtree(p, onerror=retry_writable)
+                unlock(p)
+                shutil.rmtree(p)
             else:
                 os.unlink(p)
     except FileNotFoundError:
         return True
-    except OSError:
+    except Exception:  # never a harness error: a dirty sandbox is replaced
         return False
     return True
 
@@ -519,11 +526,91 @@ class _Capture:
         return self.head.decode("utf-8", "replace")
 
 
+_MAX_DEPTH = 64  # no real message nests deeper; the host must be able to re-read it
+_SLACK = 1.05  # measurement slack on CPU limits (reads happen a little after writes)
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a JSON value, without recursion (stops past _MAX_DEPTH)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        deepest = max(deepest, d)
+        if d > _MAX_DEPTH:
+            break
+        if isinstance(v, dict):
+            stack.extend((x, d + 1) for x in v.values())
+        elif isinstance(v, list):
+            stack.extend((x, d + 1) for x in v)
+    return deepest
+
+
+def _cpu_ms(pid: int) -> float:
+    """User + system CPU of a live process (all its threads), from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class _Results:
+    """The result channel, parsed line by line as it arrives. Each test's CPU time
+    is measured here, by PID 1: the child's CPU clock when the result for test i
+    arrives, minus when the result for test i-1 did. The child's own claim is
+    replaced, so catching the timer or patching the clock buys nothing."""
+
+    def __init__(self, n_tests: int, max_bytes: int) -> None:
+        self.buf = bytearray()
+        self.size = 0
+        self.max_bytes = max_bytes
+        self.max_messages = 8 * n_tests + 256  # many more lines than tests: a flood
+        self.messages: list[dict] = []
+        self.malformed = 0
+        self.next_test = 0
+        self.mark = 0.0  # child CPU (ms) at the last accepted test result
+        self.flooded = False
+
+    def feed(self, data: bytes, cpu_now: float) -> None:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            self.flooded = True
+            return
+        start = len(self.buf)
+        self.buf += data
+        cut = self.buf.find(b"\n", start)  # search only the new bytes: linear in the stream
+        while cut >= 0 and not self.flooded:
+            line = bytes(self.buf[:cut])
+            del self.buf[: cut + 1]
+            self._line(line, cpu_now)
+            cut = self.buf.find(b"\n")
+
+    def _line(self, line: bytes, cpu_now: float) -> None:
+        if len(self.messages) + self.malformed >= self.max_messages:
+            self.flooded = True  # far more lines than tests: a flood, not results
+            return
+        try:
+            msg = json.loads(line)
+        except (ValueError, RecursionError):
+            self.malformed += 1
+            return
+        if not isinstance(msg, dict) or _depth(msg) > _MAX_DEPTH:
+            self.malformed += 1
+            return
+        if msg.get("t") == "test" and msg.get("i") == self.next_test:
+            msg["cpu_ms"] = cpu_now - self.mark
+            self.mark, self.next_test = cpu_now, self.next_test + 1
+        self.messages.append(msg)
+
+
 def run_job(job: dict) -> dict:
     import resource
     import selectors
 
     limits = job["limits"]
+    per_test_ms = float(limits["time_ms"]) * _SLACK + 50
+    total_ms = float(limits["total_time_ms"]) * _SLACK + 50
     _kill_strays()
     clean_before = all(_wipe(d) for d in SCRATCH_DIRS)
     oom_before = _oom_kills()
@@ -541,6 +628,7 @@ def run_job(job: dict) -> dict:
             os.dup2(err_w, 2)
             os.dup2(res_w, 3)
             os.closerange(4, 1 << 16)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             sys.stdin = open(0, closefd=False)  # noqa: SIM115
             sys.stdout = open(1, "w", closefd=False, buffering=1)  # noqa: SIM115
             sys.stderr = open(2, "w", closefd=False, buffering=1)  # noqa: SIM115
@@ -559,10 +647,10 @@ def run_job(job: dict) -> dict:
 
     deadline = started + limits["wall_ms"] / 1000.0
     out_cap = limits["output_bytes"]
-    channel, stdout, stderr = _Capture(limits["result_bytes"]), _Capture(16384), _Capture(16384)
-    streams = {res_r: channel, out_r: stdout, err_r: stderr}
+    results = _Results(len(job["tests"]), limits["result_bytes"])
+    stdout, stderr = _Capture(16384), _Capture(16384)
     sel = selectors.DefaultSelector()
-    for fd in streams:
+    for fd in (res_r, out_r, err_r):
         sel.register(fd, selectors.EVENT_READ)
     killed = None
     status = rusage = None
@@ -572,18 +660,25 @@ def run_job(job: dict) -> dict:
         events = sel.select(timeout)
         for key, _ in events:
             data = os.read(key.fd, _CHUNK)
-            if data:
-                streams[key.fd].add(data)
-            else:
+            if not data:
                 sel.unregister(key.fd)
+            elif key.fd == res_r:
+                results.feed(data, _cpu_ms(pid))
+            else:
+                (stdout if key.fd == out_r else stderr).add(data)
         return bool(events)
 
     while status is None:
         now = time.monotonic()
+        cpu = _cpu_ms(pid)
         if now >= deadline:
             killed = "wall"
-        elif stdout.size + stderr.size > out_cap or channel.size > limits["result_bytes"]:
+        elif stdout.size + stderr.size > out_cap or results.flooded:
             killed = "output"
+        elif cpu > total_ms:
+            killed = "cpu"
+        elif cpu - results.mark > per_test_ms:
+            killed = "test_cpu"  # the test running now is over its own limit
         if killed:
             os.kill(pid, signal.SIGKILL)
             _, status, rusage = os.wait4(pid, 0)
@@ -598,7 +693,7 @@ def run_job(job: dict) -> dict:
     _kill_strays()  # descendants die now; their pipe ends close
     while sel.get_map() and pump(0.05):
         pass
-    for fd in streams:
+    for fd in (res_r, out_r, err_r):
         os.close(fd)
     sel.close()
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -607,18 +702,11 @@ def run_job(job: dict) -> dict:
     )
     clean_after = all(_wipe(d) for d in SCRATCH_DIRS)
     oom_after = _oom_kills()
-
-    messages, malformed = [], 0
-    for line in bytes(channel.head).splitlines():
-        try:
-            messages.append(json.loads(line))
-        except ValueError:
-            malformed += 1
     return {
         "id": job.get("id"),
         "protocol": PROTOCOL,
-        "messages": messages,
-        "malformed_messages": malformed,
+        "messages": results.messages,
+        "malformed_messages": results.malformed,
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "killed": killed,
@@ -626,7 +714,7 @@ def run_job(job: dict) -> dict:
         "maxrss_kb": rusage.ru_maxrss if rusage else 0,
         "wall_ms": wall_ms,
         "oom_kills": (oom_after - oom_before) if oom_before >= 0 else None,
-        "channel_bytes": channel.size,
+        "channel_bytes": results.size,
         "stdout_bytes": stdout.size,
         "stderr_bytes": stderr.size,
         "stdout": stdout.text(),
@@ -651,6 +739,9 @@ def serve() -> None:
     if os.getpid() != 1:  # it kills every process it may signal: never on a host
         sys.exit("harness.py serve must be PID 1 of its own container")
     _make_undumpable()
+    # Python's one default handler: a submission's SIGINT to PID 1 would raise
+    # KeyboardInterrupt here. Ignored, the kernel never delivers it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _namespace()  # import the prelude's modules once; every fork starts warm
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     out = sys.stdout.buffer

@@ -41,7 +41,7 @@ RECIPE = {
     "trim": ["usr/share/doc", "usr/share/man", "usr/share/locale", "usr/share/info",
              "var/cache/apt", "var/lib/apt/lists"],
 }
-_CMD = ["python3", "-I", "-B", "/opt/lcjudge/harness.py", "serve"]
+_CMD = ["python3", "-s", "-B", "-P", "/opt/lcjudge/harness.py", "serve"]
 
 
 def _asset(name: str) -> bytes:

@@ -80,7 +80,8 @@ class Sandbox:
         try:
             self.container = client.containers.create(
                 config.image,
-                command=["python3", "-I", "-B", HARNESS_PATH, "serve"],
+                # not -I: it would ignore PYTHONHASHSEED; the environment is ours anyway
+                command=["python3", "-s", "-B", "-P", HARNESS_PATH, "serve"],
                 name=f"lcagent-judge-{pool_id}-{n}",
                 labels={LABEL: "1", f"{LABEL}.pool": pool_id, f"{LABEL}.pid": str(os.getpid()),
                         f"{LABEL}.host": socket.gethostname()},

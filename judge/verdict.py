@@ -40,7 +40,10 @@ _SHORT = {
     Verdict.COMPILE_ERROR: "CE",
     Verdict.OUTPUT_LIMIT: "OLE",
 }
-_FROM_SHORT = {v: k for k, v in _SHORT.items()}
+# What the sandbox may report as an error. Anything else (a forged "AC", ...) reads
+# as a runtime error: an error message never makes a test pass.
+_ERROR_KINDS = {"TLE": Verdict.TIME_LIMIT, "MLE": Verdict.MEMORY_LIMIT, "RE": Verdict.RUNTIME_ERROR}
+CPU_SLACK = 1.05  # the harness reads the child's CPU clock a little after each result
 NOT_RUN = "not run"
 UNCHECKED = "unchecked"  # ran without error; its expected output is not comparable
 
@@ -85,7 +88,17 @@ def _process_end(report: dict, limits: Limits) -> tuple[Verdict, str]:
         return Verdict.OUTPUT_LIMIT, "output exceeded the limit"
     if report.get("killed") == "wall":
         return Verdict.TIME_LIMIT, f"no result within {report.get('wall_ms', 0):.0f} ms of wall time"
-    if cpu >= limits.total_time_ms or sig == signal.SIGXCPU:
+    if report.get("killed") == "test_cpu":
+        return Verdict.TIME_LIMIT, f"a test used more than {limits.time_ms} ms of CPU time"
+    if report.get("killed") == "cpu":
+        return Verdict.TIME_LIMIT, f"used more than {limits.total_time_ms} ms of CPU time in all"
+    # RLIMIT_CPU sends SIGXCPU at the soft limit and SIGKILL a second later if it is
+    # ignored; rusage can read a few percent under the kernel's count.
+    rlimit_ms = 1000 * max(1, -(-limits.total_time_ms // 1000))
+    oom = (report.get("oom_kills") or 0) > 0
+    if cpu >= limits.total_time_ms or sig == signal.SIGXCPU or (
+        sig == signal.SIGKILL and not oom and cpu >= 0.8 * rlimit_ms
+    ):
         return Verdict.TIME_LIMIT, f"used {cpu:.0f} ms of CPU time"
     if (report.get("oom_kills") or 0) > 0:
         return Verdict.MEMORY_LIMIT, "killed by the kernel for lack of memory"
@@ -142,7 +155,7 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
         if m.get("t") == "compile_error":
             return whole(Verdict.COMPILE_ERROR, str(m.get("message", "")))
         if m.get("t") == "module_error":
-            verdict = _FROM_SHORT.get(str(m.get("kind")), Verdict.RUNTIME_ERROR)
+            verdict = _ERROR_KINDS.get(str(m.get("kind")), Verdict.RUNTIME_ERROR)
             return whole(verdict, str(m.get("message", "")))
 
     results: dict[int, dict] = {}
@@ -172,9 +185,9 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
             ended = True
             v, message = Verdict.RUNTIME_ERROR, f"test input rejected in the sandbox: {r.get('message')}"
         elif not r.get("ok"):
-            v, message = _FROM_SHORT.get(str(r.get("kind")), Verdict.RUNTIME_ERROR), str(r.get("message", ""))
+            v, message = _ERROR_KINDS.get(str(r.get("kind")), Verdict.RUNTIME_ERROR), str(r.get("message", ""))
             ended = ended or v in (Verdict.TIME_LIMIT, Verdict.MEMORY_LIMIT)
-        elif cpu is not None and cpu > limits.time_ms:
+        elif cpu is not None and cpu > limits.time_ms * CPU_SLACK + 50:  # measured by PID 1
             v, message = Verdict.TIME_LIMIT, f"test took {cpu:.0f} ms of CPU time"
         else:
             got = r.get("output")
@@ -196,7 +209,8 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
 
     # All outputs right, but the process may still have broken a limit.
     over_budget = (_number(report.get("cpu_ms")) or 0) >= limits.total_time_ms
-    if verdict is Verdict.ACCEPTED and (report.get("killed") or over_budget):
+    oom_killed = (_number(report.get("oom_kills")) or 0) > 0  # a helper process blew the memory
+    if verdict is Verdict.ACCEPTED and (report.get("killed") or over_budget or oom_killed):
         verdict, message = _process_end(report, limits)
         failure = Failure(test=total - 1, input=tests[-1].input, stderr=stderr, message=message)
     return JudgeResult(

@@ -268,7 +268,8 @@ def test_a_problem_without_comparable_tests_is_never_judged() -> None:
         pytest.param("RE", Verdict.RUNTIME_ERROR, "RE", id="RE"),
         pytest.param("TLE", Verdict.TIME_LIMIT, "TLE", id="TLE"),
         pytest.param("MLE", Verdict.MEMORY_LIMIT, "MLE", id="MLE"),
-        pytest.param("OLE", Verdict.OUTPUT_LIMIT, "OLE", id="OLE"),
+        pytest.param("OLE", Verdict.RUNTIME_ERROR, "RE", id="OLE-is-not-a-sandbox-error-kind"),
+        pytest.param("AC", Verdict.RUNTIME_ERROR, "RE", id="forged-AC-kind-is-RE"),
         pytest.param("??", Verdict.RUNTIME_ERROR, "RE", id="unknown-kind-is-RE"),
     ],
 )
@@ -358,7 +359,7 @@ def test_no_message_at_all_is_a_runtime_error_on_the_first_test() -> None:
         pytest.param({"cpu_ms": 5000.0}, Verdict.TIME_LIMIT, id="cpu-equal-to-limit"),
         pytest.param({"cpu_ms": 9000.0}, Verdict.TIME_LIMIT, id="cpu-over-limit"),
         pytest.param({"cpu_ms": 4999.0}, Verdict.ACCEPTED, id="cpu-under-limit"),
-        pytest.param({"oom_kills": 2}, Verdict.ACCEPTED, id="oom-after-all-answers"),
+        pytest.param({"oom_kills": 2}, Verdict.MEMORY_LIMIT, id="oom-after-all-answers"),
         pytest.param({"exit_code": 1}, Verdict.ACCEPTED, id="nonzero-exit-after-all-answers"),
     ],
 )

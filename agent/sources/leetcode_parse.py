@@ -29,7 +29,7 @@ from judge.signature import DesignSignature, FunctionSignature, check_input, fro
 
 _LABEL_END = r"(?:Explanation|Note|Constraints|Follow[- ]up|解释|提示|注意)"
 _OUTPUT = re.compile(rf"(?:Output|输出)\s*[:：]?\s*(.*?)\s*(?=\n\s*{_LABEL_END}\b|\Z)", re.S)
-_INPUT_LABEL = re.compile(r"Input|输入")
+_INPUT_LABEL = re.compile(r"^\s*(?:Input|输入)\s*[:：]?", re.M)
 
 
 def _field(q: dict, name: str, slug: str, kind: type | tuple[type, ...] = str) -> Any:
@@ -135,7 +135,11 @@ def example_inputs_from_statement(content_html: str, names: list[str]) -> list[s
 
 
 def statement_markdown(content_html: str) -> str:
-    md = markdownify(content_html, heading_style="ATX", bullets="-", strip=["font"])
+    soup = BeautifulSoup(content_html.replace("\r\n", "\n"), "html.parser")
+    for tag, mark in (("sup", "^"), ("sub", "_")):  # 10<sup>5</sup> -> 10^5, not 105
+        for t in soup.find_all(tag):
+            t.replace_with(mark + t.get_text())
+    md = markdownify(str(soup), heading_style="ATX", bullets="-", strip=["font"])
     return re.sub(r"\n{3,}", "\n\n", md.replace("\xa0", " ")).strip() + "\n"
 
 
@@ -201,7 +205,7 @@ def question_to_problem(
         "starter_code": python3_starter(q, slug),
         "signature": signature.model_dump(by_alias=True),
         "tests": tests,
-        "checker": checker_for_statement(content).model_dump(),
+        "checker": checker_for_statement(BeautifulSoup(content, "html.parser").get_text()).model_dump(),
         "meta": {"translated_title": q.get("translatedTitle")} if q.get("translatedTitle") else {},
     }
     return parse_problem(doc, slug)
@@ -225,6 +229,8 @@ def contest_ref(info: dict, question_slug: str) -> ContestRef:
     for q in info.get("questions") or []:
         if isinstance(q, dict) and q.get("title_slug") == question_slug:
             points = q.get("credit")
+            if points is not None and (isinstance(points, bool) or not isinstance(points, int)):
+                raise UnexpectedShape(question_slug, "questions.credit", f"is {points!r}, not an integer")
     return ContestRef(slug=slug, title=contest.get("title"), start_time=start,
                       duration_s=int(contest.get("duration") or 5400), points=points)
 

@@ -41,15 +41,24 @@ class SyncReport:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _contest_rows(engine: Engine, site: str) -> list:
+    with session_scope(engine) as s:
+        return list(s.exec(select(models.Contest.slug, models.Contest.start_time, models.Contest.n_questions,
+                                  sa.func.count(models.Problem.id))
+                           .join(models.Problem, models.Problem.contest_id == models.Contest.id, isouter=True)
+                           .where(models.Contest.site == site)
+                           .group_by(models.Contest.id)).all())
+
+
 def complete_contests(engine: Engine, site: str) -> dict[str, datetime]:
     """slug -> start time of contests whose problems are all stored."""
-    with session_scope(engine) as s:
-        rows = s.exec(select(models.Contest.slug, models.Contest.start_time, models.Contest.n_questions,
-                             sa.func.count(models.Problem.id))
-                      .join(models.Problem, models.Problem.contest_id == models.Contest.id, isouter=True)
-                      .where(models.Contest.site == site)
-                      .group_by(models.Contest.id)).all()
-    return {slug: start for slug, start, expected, have in rows if expected and have >= expected}
+    return {slug: start for slug, start, expected, have in _contest_rows(engine, site) if expected and have >= expected}
+
+
+def incomplete_contests(engine: Engine, site: str) -> dict[str, datetime]:
+    """slug -> start time of contests recorded with some of their problems missing."""
+    return {slug: start for slug, start, expected, have in _contest_rows(engine, site)
+            if not (expected and have >= expected)}
 
 
 def contests_to_sync(client: LeetCodeClient, engine: Engine, since: datetime | None, now: datetime,
@@ -57,7 +66,8 @@ def contests_to_sync(client: LeetCodeClient, engine: Engine, since: datetime | N
     """Contests that ended after `since` (default: the newest complete contest,
     or two weeks back on a new database) and are not complete yet; oldest first."""
     done = complete_contests(engine, client.site)
-    floor = since or (max(done.values()) if done else now - DEFAULT_LOOKBACK)
+    pending = incomplete_contests(engine, client.site)  # retried until complete
+    floor = since or min([max(done.values()) if done else now - DEFAULT_LOOKBACK, *pending.values()])
     found: list[ContestSummary] = []
     page, pages = 1, 1
     while page <= min(pages, max_pages):

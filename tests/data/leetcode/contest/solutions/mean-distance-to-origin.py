@@ -1,0 +1,5 @@
+# ruff: noqa: F821
+# Names such as List, Optional, Counter, heappush come from LeetCode's prelude.
+class Solution:
+    def meanDistance(self, points: List[List[int]]) -> float:
+        return sum(math.hypot(x, y) for x, y in points) / len(points)

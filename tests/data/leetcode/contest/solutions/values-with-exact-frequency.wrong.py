@@ -1,0 +1,6 @@
+# ruff: noqa: F821
+# Names such as List, Optional, Counter, heappush come from LeetCode's prelude.
+class Solution:
+    def exactValues(self, nums: List[int], k: int) -> List[int]:
+        counts = Counter(nums)
+        return sorted(v for v, c in counts.items() if c >= k)  # "at least k": wrong

@@ -1,0 +1,1 @@
+"""Fakes of outside systems that are real code: servers listening on loopback."""
