@@ -17,7 +17,13 @@ RUN python3 -m venv /opt/lcagent \
  && if ls /wheels/*.whl >/dev/null 2>&1; then \
       /opt/lcagent/bin/pip install --no-cache-dir --no-index --find-links /wheels lcagent; \
     else /opt/lcagent/bin/pip install --no-cache-dir .; fi \
- && rm -rf /wheels && mkdir -p /data
+ && rm -rf /wheels \
+ && (getent group lcagent || groupadd -g 10002 lcagent) \
+ && (getent passwd lcagent || useradd -u 10002 -g 10002 -M -d /data -s /usr/sbin/nologin lcagent) \
+ && mkdir -p /data/cache && chown -R 10002:10002 /data
 ENV PATH=/opt/lcagent/bin:$PATH
 VOLUME ["/data"]
+# The daemon and the dashboard run unprivileged; the judge service, which holds
+# the Docker socket, runs as root (see docker-compose.yml).
+USER 10002:10002
 CMD ["lcagent", "daemon"]

@@ -284,3 +284,14 @@ class ResultCount(SQLModel, table=True):
     problem_id: int = Field(foreign_key="problem.id", primary_key=True, index=True)
     result: str = Field(max_length=32, primary_key=True)
     n: int = 0
+
+
+class ResultWeekCount(SQLModel, table=True):
+    """The same rollup keyed by the problems' ISO release week ("" when undated),
+    so the per-week report queries read a few thousand rows and sort nothing."""
+
+    __tablename__ = "result_week_count"
+    model_config_id: int = Field(foreign_key="model_config.id", primary_key=True)
+    release_week: str = Field(max_length=10, primary_key=True)
+    result: str = Field(max_length=32, primary_key=True)
+    n: int = 0

@@ -33,6 +33,7 @@ from storage.models import (
     Problem,
     ProblemVersion,
     ResultCount,
+    ResultWeekCount,
     Run,
     TestCase,
     TestSet,
@@ -112,7 +113,10 @@ def upsert_problem(session: Session, p: pf.Problem) -> tuple[Problem, ProblemVer
     row.frontend_id, row.backend_id, row.title = p.frontend_id, p.backend_id, p.title
     row.difficulty, row.tags, row.contest_id = p.difficulty, list(p.tags), contest_id
     row.points = p.contest.points if p.contest else None
+    old_week = row.release_week
     row.release_time, row.release_week = p.release_time, iso_week(p.release_time)
+    if row.id is not None and (old_week or "") != (row.release_week or ""):
+        _move_week(session, row.id, old_week or "", row.release_week or "")
     row.release_time_source, row.source_kind = p.release_time_source, p.source.kind
     row.source, row.meta = p.source.model_dump(mode="json"), dict(p.meta)
     row.updated_at = utcnow()
@@ -325,6 +329,23 @@ def _bump(session: Session, config_id: int, problem_id: int, result: str, delta:
         row = ResultCount(model_config_id=config_id, problem_id=problem_id, result=result, n=0)
     row.n += delta
     session.add(row)
+    problem = session.get(Problem, problem_id)
+    _bump_week(session, config_id, (problem.release_week if problem else None) or "", result, delta)
+
+
+def _bump_week(session: Session, config_id: int, week: str, result: str, delta: int) -> None:
+    row = session.get(ResultWeekCount, (config_id, week, result))
+    if row is None:
+        row = ResultWeekCount(model_config_id=config_id, release_week=week, result=result, n=0)
+    row.n += delta
+    session.add(row)
+
+
+def _move_week(session: Session, problem_id: int, old: str, new: str) -> None:
+    """A problem's release week changed: its results move to the new week."""
+    for rc in session.exec(select(ResultCount).where(ResultCount.problem_id == problem_id)).all():
+        _bump_week(session, rc.model_config_id, old, rc.result, -rc.n)
+        _bump_week(session, rc.model_config_id, new, rc.result, rc.n)
 
 
 def record_generation(session: Session, unit: Unit, **fields: Any) -> Generation:
@@ -382,8 +403,16 @@ def _acceptance(keys: Sequence[Any], where: Sequence[Any] = ()) -> sa.Select:
 
 
 def acceptance_by_model_week(session: Session) -> list[sa.Row]:
-    """(configuration name, ISO week, accepted, attempts) over current results."""
-    return list(session.execute(_acceptance([ModelConfig.name, Problem.release_week])).all())
+    """(configuration name, ISO week, accepted, attempts) over current results, one
+    row per configuration and week (two configurations may share a name)."""
+    accepted = sa.func.sum(sa.case((ResultWeekCount.result == ACCEPTED, ResultWeekCount.n), else_=0))
+    week = sa.func.nullif(ResultWeekCount.release_week, "")
+    q = (sa.select(ModelConfig.name, week.label("release_week"), accepted.label("accepted"),
+                   sa.func.sum(ResultWeekCount.n).label("attempts"))
+         .select_from(ResultWeekCount).join(ModelConfig, ModelConfig.id == ResultWeekCount.model_config_id)
+         .group_by(ModelConfig.id, ModelConfig.name, ResultWeekCount.release_week)
+         .order_by(ModelConfig.name, ModelConfig.id, ResultWeekCount.release_week))
+    return list(session.execute(q).all())
 
 
 def contest_matrix(session: Session, config_id: int) -> list[sa.Row]:
@@ -395,9 +424,10 @@ def contest_matrix(session: Session, config_id: int) -> list[sa.Row]:
 
 def verdict_mix_by_week(session: Session) -> list[sa.Row]:
     """(ISO week, result, count): verdicts and no-code/truncated outcomes."""
-    q = (sa.select(Problem.release_week, ResultCount.result, sa.func.sum(ResultCount.n).label("n"))
-         .select_from(ResultCount).join(Problem, Problem.id == ResultCount.problem_id)
-         .group_by(Problem.release_week, ResultCount.result).order_by(Problem.release_week, ResultCount.result))
+    week = sa.func.nullif(ResultWeekCount.release_week, "")
+    q = (sa.select(week.label("release_week"), ResultWeekCount.result, sa.func.sum(ResultWeekCount.n).label("n"))
+         .group_by(ResultWeekCount.release_week, ResultWeekCount.result)
+         .order_by(ResultWeekCount.release_week, ResultWeekCount.result))
     return list(session.execute(q).all())
 
 
