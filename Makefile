@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` (the main job) and `make test`
 # (the whole suite). Both set up what they need: a virtualenv, a Docker engine,
-# the judge image.
+# the judge image; the tests also a throwaway PostgreSQL, chromium, docker-compose.
 PYTHON ?= python3
 VENV := .venv
 LCAGENT := $(VENV)/bin/lcagent
@@ -11,6 +11,7 @@ run: setup
 	$(LCAGENT) daemon
 
 test: setup
+	scripts/ensure-test-tools.sh
 	LCAGENT_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) $(VENV)/bin/pytest
 
 setup: venv docker judge-image
