@@ -91,6 +91,16 @@ def _has_units(engine: Engine, state: models.UnitState) -> bool:
         return s.exec(select(models.Unit.id).where(models.Unit.state == state).limit(1)).first() is not None
 
 
+def _waiting_after_errors(engine: Engine, config_id: int) -> str | None:
+    with session_scope(engine) as s:
+        units = s.exec(select(models.Unit).where(
+            models.Unit.model_config_id == config_id, models.Unit.state == models.UnitState.PENDING,
+            models.Unit.last_error.is_not(None)).order_by(models.Unit.updated_at)).all()  # type: ignore[union-attr]
+        if not units:
+            return None
+        return f"{len(units)} units pending after errors, the last: {units[-1].last_error}"
+
+
 @contextlib.contextmanager
 def open_judge_or_wait(settings: Settings, report: CycleReport) -> Iterator[Judge | None]:
     """A judge, or None (with the reason in the report) when Docker does not answer."""
@@ -141,6 +151,10 @@ async def run_cycle(
             if pipeline_ready:
                 pipeline_ready(pipeline)
             report.progress = await pipeline.run(generate=generate, judge=judge and the_judge is not None)
+        for m in ready:  # units an endpoint error sent back wait for it, as when it is down at start
+            waiting = _waiting_after_errors(engine, m.config_id)
+            if waiting:
+                report.waiting.append(f"model {m.spec.name} waits: {waiting}")
     finally:
         for m in ready:
             await m.provider.aclose()

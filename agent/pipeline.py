@@ -32,7 +32,7 @@ from agent.generation.errors import (
     EndpointUnavailable,
     GenerationConfigError,
     GenerationError,
-    ModelNotServed,
+    RequestRejected,
 )
 from agent.generation.extract import extract
 from agent.generation.prompts import render, template_for, template_version
@@ -43,6 +43,7 @@ from judge.problem import Problem as JudgeProblem
 from judge.signature import DesignSignature
 from storage import models, repo
 from storage.engine import session_scope
+from storage.errors import StorageError
 from storage.models import Outcome, UnitState, utcnow
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,18 @@ def plan_units(engine: Engine, config_id: int, problem_ids: list[int] | None = N
         return repo.ensure_units(s, config, problem_ids)
 
 
+@dataclass
+class _Pending:
+    """A generation received and waiting to be committed."""
+
+    unit: models.Unit
+    model: Model
+    problem: JudgeProblem
+    messages: list[dict[str, str]]
+    completion: Completion
+    done: asyncio.Future = field(init=False)
+
+
 class Pipeline:
     def __init__(self, engine: Engine, models_: list[Model], judge: Judge | None,
                  options: PipelineOptions = PipelineOptions(),
@@ -116,22 +129,37 @@ class Pipeline:
         self.fatal: BaseException | None = None
         self._problems: dict[tuple[int, int | None], JudgeProblem] = {}
         self._token = uuid.uuid4().hex[:12]
+        self._succeeded: dict[int, bool] = {}  # configuration -> a request has worked
+        self._versions: dict[int, int | None] = {}  # problem -> its latest version's id
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._writer: asyncio.Task | None = None
 
     # ------------------------------------------------------------------ helpers
 
-    def _problem(self, problem_id: int, test_set_id: int | None = None) -> JudgeProblem:
-        key = (problem_id, test_set_id)
+    def _problem(self, problem_id: int, test_set_id: int | None = None, with_tests: bool = True) -> JudgeProblem:
+        key = (problem_id, test_set_id if with_tests else -1)
         if key not in self._problems:
             with session_scope(self.engine) as s:
-                self._problems[key] = repo.load_problem(s, problem_id, test_set_id)
+                self._problems[key] = repo.load_problem(s, problem_id, test_set_id, with_tests=with_tests)
         return self._problems[key]
 
     def _claim(self, from_state: UnitState, to_state: UnitState, limit: int) -> list[models.Unit]:
         # pending units of configurations this process has no provider for stay put
         configs = list(self.by_config) if from_state is UnitState.PENDING else None
         with session_scope(self.engine) as s:
-            return repo.claim_units(s, from_state, to_state, limit, f"{self._token}-{uuid.uuid4().hex[:6]}",
-                                    config_ids=configs)
+            units = repo.claim_units(s, from_state, to_state, limit, f"{self._token}-{uuid.uuid4().hex[:6]}",
+                                     config_ids=configs)
+            if from_state is UnitState.PENDING:  # the prompts' problems, in a few queries
+                wanted = [u.problem_id for u in units if (u.problem_id, -1) not in self._problems]
+                if wanted:
+                    try:
+                        loaded = repo.load_prompt_problems(s, wanted)
+                    except (ProblemError, StorageError):
+                        loaded = {}  # each unit then loads (and fails) on its own
+                    for pid, (problem, version_id) in loaded.items():
+                        self._problems[(pid, -1)] = problem
+                        self._versions[pid] = version_id
+        return units
 
     def _retry_later(self, unit: models.Unit, back_to: UnitState, error: str) -> None:
         tries = unit.tries + 1
@@ -166,7 +194,7 @@ class Pipeline:
     async def _generate(self, unit: models.Unit) -> None:
         model = self.by_config[unit.model_config_id]
         try:
-            problem = self._problem(unit.problem_id)
+            problem = self._problem(unit.problem_id, with_tests=False)  # a prompt needs no tests
             messages = render(template_for(model.spec), problem, model.spec.system_role)
         except (ProblemError, ValueError) as e:
             self._fail(unit, f"cannot build the prompt: {e}")
@@ -178,49 +206,93 @@ class Pipeline:
         except EndpointUnavailable as e:
             self._retry_later(unit, UnitState.PENDING, str(e))
             return
-        except ModelNotServed as e:
-            self._release(unit, UnitState.PENDING)
-            self._stop_fatally(e)
+        except RequestRejected as e:
+            if self._succeeded.get(unit.model_config_id):
+                self._fail(unit, str(e))  # this request is wrong, the others were fine
+            else:  # nothing of this model has worked: its configuration is wrong
+                self._release(unit, UnitState.PENDING)
+                self._stop_fatally(GenerationConfigError(f"stopping: {e}"))
             return
         except GenerationConfigError as e:
-            if "HTTP 400" in str(e) or "replay file has no response" in str(e):
-                self._fail(unit, str(e))  # this request is wrong, the others may be fine
-            else:
-                self._release(unit, UnitState.PENDING)
-                self._stop_fatally(e)
+            self._release(unit, UnitState.PENDING)
+            self._stop_fatally(e)
             return
         except asyncio.CancelledError:
             self._release(unit, UnitState.PENDING)
             raise
         finally:
             self.progress.in_flight -= 1
-        self._record_generation(unit, model, problem, messages, completion)
+        self._succeeded[unit.model_config_id] = True
+        # The unit's task ends only once its generation is committed, so a crash
+        # after this point loses nothing that the database does not show as done.
+        await self._record(_Pending(unit, model, problem, messages, completion))
+        self.progress.generated += 1
+        self.progress.completion_tokens += completion.completion_tokens or 0
         self._tick()
 
-    def _record_generation(self, unit: models.Unit, model: Model, problem: JudgeProblem,
-                           messages: list[dict[str, str]], c: Completion) -> None:
-        sig = problem.signature
+    async def _record(self, item: _Pending) -> None:
+        item.done = asyncio.get_running_loop().create_future()
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_loop())
+        await self._queue.put(item)
+        await item.done
+
+    async def _write_loop(self) -> None:
+        """Commit generations in batches from a thread: one transaction for whatever
+        arrived meanwhile, so the event loop keeps every request in flight."""
+        while True:
+            batch = [await self._queue.get()]
+            while not self._queue.empty() and len(batch) < 256:
+                batch.append(self._queue.get_nowait())
+            try:
+                self._write_batch(batch)  # in the loop thread: a thread would fight it for the GIL
+            except BaseException as e:  # report to every waiter; the loop goes on
+                for item in batch:
+                    if not item.done.done():
+                        item.done.set_exception(e)
+                if isinstance(e, asyncio.CancelledError):
+                    raise
+                continue
+            for item in batch:
+                item.done.set_result(None)
+
+    def _write_batch(self, batch: list[_Pending]) -> None:
+        rows = [self._generation_fields(item) for item in batch]
+        try:
+            with session_scope(self.engine) as s:
+                repo.record_generations(s, [(item.unit, fields) for item, fields in zip(batch, rows, strict=True)])
+        except StorageError:
+            if len(batch) == 1:
+                raise
+            for item, fields in zip(batch, rows, strict=True):  # find the one at fault
+                with session_scope(self.engine) as s:
+                    repo.record_generation(s, item.unit, **fields)
+
+    def _generation_fields(self, item: _Pending) -> dict:
+        unit, model, c, sig = item.unit, item.model, item.completion, item.problem.signature
         classname, method = (sig.classname, None) if isinstance(sig, DesignSignature) else ("Solution", sig.name)
         try:
             ex = extract(c.content, c.reasoning, c.finish_reason, classname, method)
             answer, reasoning, code, outcome = ex.answer, ex.reasoning, ex.code, Outcome(ex.outcome)
         except GenerationError as e:  # hostile content: keep the raw response, no code
-            answer, reasoning, code, outcome = str(c.content)[:100_000], c.reasoning, None, Outcome.NO_CODE
+            answer, reasoning, code, outcome = str(c.content)[:100_000], None, None, Outcome.NO_CODE
             log.warning("unit %s: %s", unit.id, e)
-        with session_scope(self.engine) as s:
-            version = s.exec(select(models.ProblemVersion.id).where(
-                models.ProblemVersion.problem_id == unit.problem_id)
-                .order_by(models.ProblemVersion.version.desc())).first()  # type: ignore[union-attr]
-            repo.record_generation(
-                s, unit, problem_version_id=version, endpoint=c.endpoint, served_model=c.served_model,
-                sampling=model.spec.sampling.model_dump(mode="json", exclude_none=True),
-                prompt_template_version=template_version(model.spec), prompt=messages, raw_response=c.raw,
-                content=answer, reasoning=reasoning, extracted_code=code, outcome=outcome,
-                finish_reason=c.finish_reason, prompt_tokens=c.prompt_tokens,
-                completion_tokens=c.completion_tokens, latency_ms=c.latency_ms,
-            )
-        self.progress.generated += 1
-        self.progress.completion_tokens += c.completion_tokens or 0
+        return dict(
+            problem_version_id=self._version_id(unit.problem_id), endpoint=c.endpoint,
+            served_model=c.served_model, sampling=model.spec.sampling.model_dump(mode="json", exclude_none=True),
+            prompt_template_version=template_version(model.spec), prompt=item.messages, raw_response=c.raw,
+            content=answer, reasoning=reasoning, extracted_code=code, outcome=outcome,
+            finish_reason=c.finish_reason, prompt_tokens=c.prompt_tokens,
+            completion_tokens=c.completion_tokens, latency_ms=c.latency_ms,
+        )
+
+    def _version_id(self, problem_id: int) -> int | None:
+        if problem_id not in self._versions:
+            with session_scope(self.engine) as s:
+                self._versions[problem_id] = s.exec(select(models.ProblemVersion.id).where(
+                    models.ProblemVersion.problem_id == problem_id)
+                    .order_by(models.ProblemVersion.version.desc())).first()  # type: ignore[union-attr]
+        return self._versions[problem_id]
 
     def _release(self, unit: models.Unit, state: UnitState) -> None:
         with session_scope(self.engine) as s:
@@ -270,8 +342,11 @@ class Pipeline:
         """Keep up to `width` units of one stage in flight until nothing is left."""
         running: set[asyncio.Task] = set()
         while True:
-            if not self.stopping.is_set() and len(running) < width:
-                for unit in self._claim(from_state, to_state, width - len(running)):
+            free = width - len(running)
+            # claim in batches (a claim is a write transaction): when a good share of
+            # the slots is free, or when nothing runs at all
+            if not self.stopping.is_set() and free > 0 and (free >= max(1, width // 8) or not running):
+                for unit in self._claim(from_state, to_state, free):
                     running.add(asyncio.create_task(handle(unit)))  # type: ignore[arg-type]
             if not running:
                 if self.stopping.is_set() or not (other_busy() or self._due(from_state)):
@@ -310,8 +385,9 @@ class Pipeline:
         try:
             await asyncio.gather(*tasks)
         finally:
-            for t in tasks:
-                t.cancel()
+            for t in [*tasks, self._writer]:
+                if t is not None:
+                    t.cancel()
         if self.fatal is not None:
             raise self.fatal
         return self.progress

@@ -182,8 +182,10 @@ def current_test_set(session: Session, problem_id: int) -> TestSet:
     return ts
 
 
-def load_problem(session: Session, problem_id: int, test_set_id: int | None = None) -> pf.Problem:
-    """Rebuild the judge-ready problem from its latest version and a test set."""
+def load_problem(session: Session, problem_id: int, test_set_id: int | None = None, *,
+                 with_tests: bool = True) -> pf.Problem:
+    """Rebuild the judge-ready problem from its latest version and a test set
+    (`with_tests=False`: what a prompt needs, without reading the test cases)."""
     row = session.get(Problem, problem_id)
     if row is None:
         raise NotFound("problem", str(problem_id))
@@ -192,8 +194,39 @@ def load_problem(session: Session, problem_id: int, test_set_id: int | None = No
     ts = session.get(TestSet, test_set_id) if test_set_id else current_test_set(session, problem_id)
     if version is None or ts is None:
         raise NotFound("problem version or test set of", row.slug)
-    cases = session.exec(select(TestCase).where(TestCase.test_set_id == ts.id).order_by(TestCase.idx)).all()
+    cases = session.exec(select(TestCase).where(TestCase.test_set_id == ts.id).order_by(TestCase.idx)).all() \
+        if with_tests else []
     contest = session.get(Contest, row.contest_id) if row.contest_id else None
+    return _rebuild(row, version, ts, list(cases), contest)
+
+
+def load_prompt_problems(session: Session, problem_ids: Sequence[int]) -> dict[int, tuple[pf.Problem, int]]:
+    """Many problems without their test cases, with their latest version's id, in
+    four queries (for prompts)."""
+    ids = list(set(problem_ids))
+    rows = {r.id: r for r in session.exec(select(Problem).where(Problem.id.in_(ids))).all()}  # type: ignore[attr-defined]
+    latest = (select(ProblemVersion.problem_id, sa.func.max(ProblemVersion.version).label("v"))
+              .where(ProblemVersion.problem_id.in_(ids)).group_by(ProblemVersion.problem_id).subquery())  # type: ignore[attr-defined]
+    versions = {v.problem_id: v for v in session.exec(select(ProblemVersion).join(
+        latest, (latest.c.problem_id == ProblemVersion.problem_id) & (latest.c.v == ProblemVersion.version))).all()}
+    test_sets = {t.problem_id: t for t in session.exec(select(TestSet).where(
+        TestSet.problem_id.in_(ids), TestSet.is_current)).all()}  # type: ignore[attr-defined]
+    contest_ids = {r.contest_id for r in rows.values() if r.contest_id}
+    contests = {c.id: c for c in session.exec(select(Contest).where(Contest.id.in_(contest_ids))).all()}  # type: ignore[attr-defined]
+    out = {}
+    for pid, row in rows.items():
+        if pid not in versions or pid not in test_sets:
+            raise NotFound("problem version or test set of", row.slug)
+        version = versions[pid]
+        out[pid] = (_rebuild(row, version, test_sets[pid], [], contests.get(row.contest_id)), version.id)
+    missing = set(ids) - set(out)
+    if missing:
+        raise NotFound("problem", ", ".join(map(str, sorted(missing))))
+    return out
+
+
+def _rebuild(row: Problem, version: ProblemVersion, ts: TestSet, cases: list[TestCase],
+             contest: Contest | None) -> pf.Problem:
     return pf.parse_problem({
         "slug": row.slug, "frontend_id": row.frontend_id, "backend_id": row.backend_id,
         "title": row.title, "source": row.source or {"kind": row.source_kind, "site": row.site},
@@ -351,15 +384,26 @@ def _move_week(session: Session, problem_id: int, old: str, new: str) -> None:
 def record_generation(session: Session, unit: Unit, **fields: Any) -> Generation:
     """Store a generation (once per unit). A generation without code is a final
     result ("no code" / "truncated"); one with code waits for the judge."""
-    gen = Generation(unit_id=unit.id, model_config_id=unit.model_config_id, **fields)
-    session.add(gen)
-    _flush(session, "generation", f"for unit {unit.id}")
-    if gen.outcome is Outcome.CODE:
-        set_unit_state(session, unit.id, UnitState.GENERATED)  # type: ignore[arg-type]
-    else:
-        _bump(session, unit.model_config_id, unit.problem_id, str(gen.outcome), +1)
-        set_unit_state(session, unit.id, UnitState.JUDGED)  # type: ignore[arg-type]
-    return gen
+    return record_generations(session, [(unit, fields)])[0]
+
+
+def record_generations(session: Session, items: Sequence[tuple[Unit, dict[str, Any]]]) -> list[Generation]:
+    """Several generations in one flush and one state update per outcome kind."""
+    gens = [Generation(unit_id=unit.id, model_config_id=unit.model_config_id, **fields) for unit, fields in items]
+    session.add_all(gens)
+    _flush(session, "generation", "for unit " + ", ".join(str(u.id) for u, _ in items))
+    now = utcnow()
+    for state, units in ((UnitState.GENERATED, [u for (u, _), g in zip(items, gens, strict=True)
+                                                if g.outcome is Outcome.CODE]),
+                         (UnitState.JUDGED, [u for (u, _), g in zip(items, gens, strict=True)
+                                             if g.outcome is not Outcome.CODE])):
+        if units:
+            session.exec(sa.update(Unit).where(Unit.id.in_([u.id for u in units]))  # type: ignore[union-attr]
+                         .values(state=state, updated_at=now, claim_token=None, next_attempt_at=None))
+    for (unit, _), gen in zip(items, gens, strict=True):
+        if gen.outcome is not Outcome.CODE:
+            _bump(session, unit.model_config_id, unit.problem_id, str(gen.outcome), +1)
+    return gens
 
 
 def record_judgement(session: Session, generation: Generation, unit: Unit, test_set_id: int,

@@ -3,8 +3,11 @@
     GenerationError                      base
     ├── EndpointUnavailable (RuntimeError)   retry later: connection refused/dropped, timeout,
     │                                        HTTP 429/5xx, malformed body. Never a result.
-    └── GenerationConfigError (ValueError)   fix the configuration: HTTP 400/401/403/404,
-        └── ModelNotServed                   the endpoint does not serve the model id
+    └── GenerationConfigError (ValueError)   fix the configuration: HTTP 401/403/404, ...
+        ├── ModelNotServed                   the endpoint does not serve the model id
+        └── RequestRejected                  HTTP 400/422 for one request (a prompt too long,
+                                             a sampling value refused); when a model's first
+                                             requests are all rejected, its configuration is wrong
 """
 
 from __future__ import annotations
@@ -28,3 +31,7 @@ class ModelNotServed(GenerationConfigError):
         wanted = "exactly one model" if model == "*" else f"model {model!r}"
         super().__init__(f"{endpoint} does not serve {wanted} (it serves: {listing})")
         self.endpoint, self.model, self.served = endpoint, model, served
+
+
+class RequestRejected(GenerationConfigError):
+    pass

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from dataclasses import dataclass
 
 from agent.generation.errors import GenerationError
 
 _OPEN_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+.#-]*)[^\n]*$", re.M)
-_PYTHON_TAGS = {"", "python", "python3", "py", "py3", "python3.11"}
+_PYTHON_TAG = re.compile(r"(py|python)?[\d.]*")  # "", py, py3, python, python3, python3.12, ...
 
 
 @dataclass(frozen=True)
@@ -62,18 +63,22 @@ def fenced_blocks(text: str) -> list[Block]:
         fence = m.group("fence")
         body_start = m.end() + 1
         close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.M).search(text, body_start)
+        body = text[body_start:] if close is None else text[body_start:close.start()]
+        # a fence indented in a list item indents its code too (CommonMark strips it)
+        blocks.append(Block(m.group("lang").lower(), textwrap.dedent(body).rstrip() + "\n", close is not None))
         if close is None:  # unterminated: the block runs to the end
-            blocks.append(Block(m.group("lang").lower(), text[body_start:].rstrip() + "\n", False))
             return blocks
-        blocks.append(Block(m.group("lang").lower(), text[body_start:close.start()].rstrip() + "\n", True))
         pos = close.end()
 
 
 def defines(code: str, classname: str, method: str | None) -> bool:
     """Does the code define `class <classname>` (with `def <method>` if given)?"""
-    if not re.search(rf"^\s*class\s+{re.escape(classname)}\b", code, re.M):
+    # [ \t]*, not \s*: with re.M, ^\s* rescans a run of blank lines from each of its
+    # lines, quadratic in a degenerate answer
+    if not re.search(rf"^[ \t]*class[ \t]+{re.escape(classname)}\b", code, re.M):
         return False
-    return method is None or re.search(rf"^\s*(async\s+)?def\s+{re.escape(method)}\s*\(", code, re.M) is not None
+    return method is None or re.search(rf"^[ \t]*(async[ \t]+)?def[ \t]+{re.escape(method)}[ \t]*\(",
+                                       code, re.M) is not None
 
 
 def _parses(code: str) -> bool:
@@ -85,7 +90,7 @@ def _parses(code: str) -> bool:
 
 
 def extract_code(answer: str, classname: str = "Solution", method: str | None = None) -> str | None:
-    blocks = [b for b in fenced_blocks(answer) if b.lang in _PYTHON_TAGS and b.code.strip()]
+    blocks = [b for b in fenced_blocks(answer) if _PYTHON_TAG.fullmatch(b.lang) and b.code.strip()]
     defining = [b for b in blocks if defines(b.code, classname, method)]
     if defining:
         complete = [b for b in defining if b.closed] or defining
@@ -101,7 +106,9 @@ def extract(content: str | None, reasoning_field: str | None, finish_reason: str
             classname: str = "Solution", method: str | None = None) -> Extracted:
     if content is not None and not isinstance(content, str):
         raise GenerationError(f"response content is {type(content).__name__}, not text")
-    answer, reasoning = split_reasoning(content or "", reasoning_field)
+    if reasoning_field is not None and not isinstance(reasoning_field, str):
+        raise GenerationError(f"response reasoning is {type(reasoning_field).__name__}, not text")
+    answer, reasoning = split_reasoning((content or "").replace("\r\n", "\n"), reasoning_field)
     code = extract_code(answer, classname, method)
     # hitting the token limit is "truncated" whatever was extracted: never judged
     outcome = "truncated" if finish_reason == "length" else "code" if code else "no code"

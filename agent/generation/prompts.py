@@ -52,7 +52,11 @@ def template_for(spec: ModelSpec) -> Template:
 def render(template: Template, problem: Problem, system_role: bool = True) -> list[dict[str, str]]:
     """Chat messages for one problem. Without a system role, the system line
     opens the user message (for models whose chat template has none)."""
-    user = template.user.format(statement=problem.statement.strip(), starter_code=problem.starter_code.rstrip())
+    try:
+        user = template.user.format(statement=problem.statement.strip(), starter_code=problem.starter_code.rstrip())
+    except (KeyError, IndexError) as e:
+        raise ValueError(f"prompt template {template.name}: unknown placeholder {{{e.args[0]}}} "
+                         "(known: {statement}, {starter_code})") from None
     if template.system is None:
         return [{"role": "user", "content": user}]
     if system_role:

@@ -30,7 +30,12 @@ from tenacity import (
 )
 
 from agent.generation.config import ModelSpec
-from agent.generation.errors import EndpointUnavailable, GenerationConfigError, ModelNotServed
+from agent.generation.errors import (
+    EndpointUnavailable,
+    GenerationConfigError,
+    ModelNotServed,
+    RequestRejected,
+)
 from judge.problem import Problem
 
 
@@ -66,6 +71,9 @@ _TRANSIENT = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimi
               EndpointUnavailable)
 
 
+_REPLICA_REST_S = 5.0  # a replica that just failed gets no new requests for this long
+
+
 def _reasoning_of(message: Any) -> str | None:
     extra = getattr(message, "model_extra", None) or {}
     for key in ("reasoning_content", "reasoning"):
@@ -90,6 +98,7 @@ class OpenAIProvider:
             for url in spec.base_urls
         ]
         self._in_flight = [0] * len(self._clients)
+        self._rest_until = [0.0] * len(self._clients)
         self._slots = asyncio.Semaphore(spec.concurrency)
         self.model_id = spec.model_id
 
@@ -125,13 +134,21 @@ class OpenAIProvider:
             except _TRANSIENT as e:
                 raise EndpointUnavailable(f"{self.spec.name}: {type(e).__name__}: {e}") from None
             except openai.APIStatusError as e:  # 400/401/403/404/422: our request is wrong
-                raise GenerationConfigError(
+                kind = RequestRejected if e.status_code in (400, 422) else GenerationConfigError
+                raise kind(
                     f"{self.spec.name}: the endpoint rejected the request (HTTP {e.status_code}): {e.message}"
                 ) from None
         raise AssertionError("unreachable")
 
+    def _pick(self) -> int:
+        """The replica with the fewest requests in flight, among those that did not just
+        fail: a dead replica answers fastest, so least-in-flight alone sends it everything."""
+        now = time.monotonic()
+        up = [j for j in range(len(self._clients)) if self._rest_until[j] <= now]
+        return min(up or range(len(self._clients)), key=self._in_flight.__getitem__)
+
     async def _once(self, messages: list[dict[str, str]]) -> Completion:
-        i = min(range(len(self._clients)), key=self._in_flight.__getitem__)
+        i = self._pick()
         self._in_flight[i] += 1
         start = time.perf_counter()
         try:
@@ -139,6 +156,10 @@ class OpenAIProvider:
                 model=self.model_id, messages=messages,  # type: ignore[arg-type]
                 **self.spec.sampling.request_kwargs(),
             )
+        except _TRANSIENT:
+            if len(self._clients) > 1:
+                self._rest_until[i] = time.monotonic() + _REPLICA_REST_S
+            raise
         finally:
             self._in_flight[i] -= 1
         latency = (time.perf_counter() - start) * 1000
@@ -221,7 +242,7 @@ class ReplayProvider:
     async def complete(self, messages: list[dict[str, str]], problem: Problem, attempt: int) -> Completion:
         row = self._responses.get((problem.slug, attempt))
         if row is None:
-            raise GenerationConfigError(f"replay file has no response for {problem.slug} attempt {attempt}")
+            raise RequestRejected(f"replay file has no response for {problem.slug} attempt {attempt}")
         return Completion("replay://" + str(self.spec.replay_file), self.model_id, str(row.get("content", "")),
                           row.get("reasoning"), row.get("finish_reason", "stop"), row.get("prompt_tokens"),
                           row.get("completion_tokens"), 0.0, {"replayed": True, **row})
