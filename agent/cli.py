@@ -415,6 +415,8 @@ def judge_server_cmd(
                                                         "'dockerfile' or 'offline'")] = None,
 ) -> None:
     """Serve the judge over HTTP, so the agent needs no Docker access (see README)."""
+    import signal
+
     from agent.wiring import sandbox_config
     from judge import image
     from judge.judging import Judge
@@ -423,6 +425,10 @@ def judge_server_cmd(
 
     settings = _settings()
     logging.getLogger().setLevel(logging.INFO)
+    # `docker compose down` sends SIGTERM, which Python as PID 1 would ignore until
+    # killed, leaving its judge containers behind: stop as on Ctrl-C, so the pool
+    # removes them.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     token = settings.judge.token.get_secret_value() if settings.judge.token else None
     try:
         if build_image and not image.image_present(docker_client()):

@@ -14,7 +14,5 @@ ROOT="$(mktemp -d)"
 trap 'rm -rf "$ROOT"' EXIT
 debootstrap --variant=minbase --include=python3,python3-venv,python3-pip,ca-certificates bookworm "$ROOT/rootfs" "$MIRROR" >/dev/null
 rm -rf "$ROOT"/rootfs/usr/share/doc "$ROOT"/rootfs/usr/share/man "$ROOT"/rootfs/var/lib/apt/lists/*
-# pip inside the image should reach the same package index as this machine
-if [ -f /etc/pip.conf ] || [ -d /etc/xdg/pip ]; then :; fi
 tar --numeric-owner -C "$ROOT/rootfs" -c . | docker import --change 'CMD ["python3"]' - "$TAG" >/dev/null
 echo "$TAG"

@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE="${1:-lcagent-base:bookworm}"
 PY="${PYTHON:-.venv/bin/python}"
-OUT=deploy/wheels
+FINAL=deploy/wheels
+OUT="$(mktemp -d deploy/.wheels.XXXXXX)"  # filled aside, swapped in whole: a build never sees half
+trap 'rm -rf "$OUT"' EXIT
 TARGET="$(docker run --rm --network none "$BASE" python3 -c 'import platform; print(platform.python_version())')"
-rm -f "$OUT"/*.whl
 "$PY" -m pip wheel -q --no-deps . -w "$OUT"
 DEPS="$("$PY" - <<'PY'
 import tomllib
@@ -19,4 +20,6 @@ mapfile -t REQS <<<"$DEPS"
 "$PY" -m pip download -q --dest "$OUT" --only-binary=:all: --python-version "$TARGET" \
   --implementation cp --abi "cp$(echo "$TARGET" | cut -d. -f1,2 | tr -d .)" --abi abi3 --abi none \
   "${REQS[@]}" 2>&1 | grep -v "^WARNING: Location" || true
-ls "$OUT"/*.whl | wc -l
+rm -f "$FINAL"/*.whl
+mv "$OUT"/*.whl "$FINAL"/
+ls "$FINAL"/*.whl | wc -l

@@ -32,7 +32,10 @@ def backup(url: str, dest: Path) -> Path:
     try:
         dst = sqlite3.connect(tmp)
         try:
-            src.backup(dst, pages=4096)  # in steps, so writers are not held up for long
+            # One step, under one read snapshot: in WAL mode writers are not held up,
+            # whereas a backup taken in steps restarts whenever another connection
+            # commits between two steps (it never ends while the daemon keeps writing).
+            src.backup(dst)
             ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             dst.close()

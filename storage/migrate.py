@@ -39,9 +39,31 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the database to `revision` (default: the newest). Idempotent."""
     cfg = _config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy a table and drop the old one: with foreign keys on,
+            # dropping a referenced table fails once it has rows. The pragma is a no-op
+            # inside a transaction, so it is set on the DBAPI connection before BEGIN.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            # ... and renaming the copy must not re-check the views that name the table
+            conn.connection.driver_connection.execute("PRAGMA legacy_alter_table=ON")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    # two processes starting on a new database: the second waits for the
+                    # first, then finds the schema up to date
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7428061)")
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migrating to {revision} broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA legacy_alter_table=OFF")
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
     return current_revision(engine)
 
 

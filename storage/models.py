@@ -15,6 +15,7 @@ Timestamps are UTC. The schema changes only through migrations in
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -41,6 +42,28 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+class JSONDoc(TypeDecorator):
+    """JSON that round-trips exactly on every backend. SQLite gives a column
+    declared JSON numeric affinity, which turns a stored `2.0` into `2` and
+    `10**20` into `1e+20`; here SQLite stores the text in a TEXT column."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        return dialect.type_descriptor(sa.Text() if dialect.name == "sqlite" else sa.JSON())
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if dialect.name != "sqlite":
+            return value
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # None is JSON null, as sa.JSON
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if dialect.name != "sqlite" or value is None:
+            return value
+        return json.loads(value) if isinstance(value, str) else value  # rows stored before 0005
 
 
 def utcnow() -> datetime:
@@ -104,15 +127,15 @@ class Problem(SQLModel, table=True):
     backend_id: str | None = None
     title: str = ""
     difficulty: str | None = Field(default=None, max_length=16)
-    tags: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    tags: list[str] = Field(default_factory=list, sa_type=JSONDoc)
     contest_id: int | None = Field(default=None, foreign_key="contest.id", index=True)
     points: int | None = None
     release_time: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     release_week: str | None = Field(default=None, max_length=10, index=True)  # ISO, "2026-W21"
     release_time_source: str = Field(default="unknown", max_length=16)
     source_kind: str = Field(default="pack", max_length=64)
-    source: dict = Field(default_factory=dict, sa_type=sa.JSON)  # judge.problem.Source
-    meta: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    source: dict = Field(default_factory=dict, sa_type=JSONDoc)  # judge.problem.Source
+    meta: dict = Field(default_factory=dict, sa_type=JSONDoc)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -131,8 +154,9 @@ class ProblemVersion(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     statement: str = ""
     starter_code: str = ""
-    signature: dict = Field(sa_type=sa.JSON)
+    signature: dict = Field(sa_type=JSONDoc)
     reference_solution: str | None = None
+    is_current: bool = True  # the statement seen last (an edit may be reverted)
     created_at: datetime = _ts()
 
 
@@ -143,10 +167,10 @@ class TestSet(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
     version: str = Field(max_length=64)  # judge.problem.Problem.test_set_version()
-    checker: dict = Field(sa_type=sa.JSON)
-    limits: dict = Field(sa_type=sa.JSON)
+    checker: dict = Field(sa_type=JSONDoc)
+    limits: dict = Field(sa_type=JSONDoc)
     n_tests: int
-    provenance: dict = Field(default_factory=dict, sa_type=sa.JSON)  # {"example": 3, ...}
+    provenance: dict = Field(default_factory=dict, sa_type=JSONDoc)  # {"example": 3, ...}
     is_current: bool = True
     created_at: datetime = _ts()
 
@@ -159,7 +183,7 @@ class TestCase(SQLModel, table=True):
     test_set_id: int = Field(foreign_key="test_set.id", index=True)
     idx: int
     input: str
-    expected: Any = Field(default=None, sa_type=sa.JSON)
+    expected: Any = Field(default=None, sa_type=JSONDoc)
     source: str = Field(max_length=16)  # example | dataset | generated | official
     comparable: bool = True
     note: str | None = None
@@ -169,7 +193,7 @@ class Model(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=128, unique=True)
     served_id: str = Field(max_length=256)
-    endpoints: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    endpoints: list[str] = Field(default_factory=list, sa_type=JSONDoc)
     training_cutoff: date | None = None
     created_at: datetime = _ts()
 
@@ -183,7 +207,7 @@ class ModelConfig(SQLModel, table=True):
     model_id: int = Field(foreign_key="model.id", index=True)
     name: str = Field(max_length=128)
     config_hash: str = Field(max_length=64)
-    sampling: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    sampling: dict = Field(default_factory=dict, sa_type=JSONDoc)
     prompt_template: str = Field(max_length=128)
     prompt_template_version: str = Field(max_length=64)
     attempts: int = 1
@@ -195,7 +219,7 @@ class Run(SQLModel, table=True):
     kind: str = Field(max_length=32)  # cycle | generate | judge | rejudge | import
     status: str = Field(default="running", max_length=16)
     host: str = ""
-    settings: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    settings: dict = Field(default_factory=dict, sa_type=JSONDoc)
     started_at: datetime = _ts()
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     note: str | None = None
@@ -231,10 +255,10 @@ class Generation(SQLModel, table=True):
     run_id: int | None = Field(default=None, foreign_key="run.id")
     endpoint: str = ""
     served_model: str = ""
-    sampling: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    sampling: dict = Field(default_factory=dict, sa_type=JSONDoc)
     prompt_template_version: str = Field(default="", max_length=64)
-    prompt: Any = Field(default=None, sa_type=sa.JSON)  # the messages sent
-    raw_response: Any = Field(default=None, sa_type=sa.JSON)
+    prompt: Any = Field(default=None, sa_type=JSONDoc)  # the messages sent
+    raw_response: Any = Field(default=None, sa_type=JSONDoc)
     content: str = ""
     reasoning: str | None = None
     extracted_code: str | None = None
@@ -262,12 +286,12 @@ class Judgement(SQLModel, table=True):
     verdict: Verdict = Field(sa_column=enum_column(Verdict, nullable=False))
     passed: int
     total: int
-    per_test: list = Field(default_factory=list, sa_type=sa.JSON)
-    first_failure: dict | None = Field(default=None, sa_type=sa.JSON)
+    per_test: list = Field(default_factory=list, sa_type=JSONDoc)
+    first_failure: dict | None = Field(default=None, sa_type=JSONDoc)
     runtime_ms: float | None = None
     memory_kb: int | None = None
     judge_image: str = ""
-    limits: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    limits: dict = Field(default_factory=dict, sa_type=JSONDoc)
     is_current: bool = True
     run_id: int | None = Field(default=None, foreign_key="run.id")
     created_at: datetime = _ts()

@@ -134,6 +134,11 @@ def upsert_problem(session: Session, p: pf.Problem) -> tuple[Problem, ProblemVer
         version = ProblemVersion(problem_id=row.id, version=(latest or 0) + 1, content_hash=content_hash, **content)
         session.add(version)
         _flush(session, "problem version", f"{p.slug}#{version.version}")
+    if not version.is_current:
+        version.is_current = True
+        session.add(version)
+    session.exec(sa.update(ProblemVersion).where(ProblemVersion.problem_id == row.id,
+                                                 ProblemVersion.id != version.id).values(is_current=False))
 
     test_set = session.exec(select(TestSet).where(
         TestSet.problem_id == row.id, TestSet.version == p.test_set_version())).first()
@@ -189,8 +194,8 @@ def load_problem(session: Session, problem_id: int, test_set_id: int | None = No
     row = session.get(Problem, problem_id)
     if row is None:
         raise NotFound("problem", str(problem_id))
-    version = session.exec(select(ProblemVersion).where(ProblemVersion.problem_id == problem_id)
-                           .order_by(ProblemVersion.version.desc())).first()  # type: ignore[union-attr]
+    version = session.exec(select(ProblemVersion).where(ProblemVersion.problem_id == problem_id,
+                                                        ProblemVersion.is_current)).first()
     ts = session.get(TestSet, test_set_id) if test_set_id else current_test_set(session, problem_id)
     if version is None or ts is None:
         raise NotFound("problem version or test set of", row.slug)
@@ -232,7 +237,7 @@ def _rebuild(row: Problem, version: ProblemVersion, ts: TestSet, cases: list[Tes
         "title": row.title, "source": row.source or {"kind": row.source_kind, "site": row.site},
         "meta": row.meta or {},
         "contest": None if contest is None else {
-            "slug": contest.slug, "title": contest.title, "start_time": contest.start_time,
+            "slug": contest.slug, "title": contest.title or None, "start_time": contest.start_time,
             "duration_s": contest.duration_s, "points": row.points},
         "release_time": row.release_time, "release_time_source": row.release_time_source,
         "difficulty": row.difficulty, "tags": row.tags,
@@ -356,29 +361,37 @@ def backoff(tries: int, base_s: float = 30.0, cap_s: float = 3600.0) -> timedelt
 # ------------------------------------------------------------ results + rollup
 
 
+def _add_to(session: Session, table: sa.Table, key: dict[str, Any], delta: int) -> None:
+    """`n += delta` for one rollup row in a single statement (an upsert): concurrent
+    writers (PostgreSQL, several workers) neither lose an update nor collide on the
+    first insert, as a read-then-write through the ORM does."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(**key, n=delta)
+    session.execute(stmt.on_conflict_do_update(index_elements=list(key), set_={"n": table.c.n + stmt.excluded.n}))
+
+
 def _bump(session: Session, config_id: int, problem_id: int, result: str, delta: int) -> None:
-    row = session.get(ResultCount, (config_id, problem_id, result))
-    if row is None:
-        row = ResultCount(model_config_id=config_id, problem_id=problem_id, result=result, n=0)
-    row.n += delta
-    session.add(row)
-    problem = session.get(Problem, problem_id)
-    _bump_week(session, config_id, (problem.release_week if problem else None) or "", result, delta)
+    _add_to(session, ResultCount.__table__,
+            {"model_config_id": config_id, "problem_id": problem_id, "result": result}, delta)
+    week = session.execute(sa.select(Problem.release_week).where(Problem.id == problem_id)).scalar()
+    _bump_week(session, config_id, week or "", result, delta)
 
 
 def _bump_week(session: Session, config_id: int, week: str, result: str, delta: int) -> None:
-    row = session.get(ResultWeekCount, (config_id, week, result))
-    if row is None:
-        row = ResultWeekCount(model_config_id=config_id, release_week=week, result=result, n=0)
-    row.n += delta
-    session.add(row)
+    _add_to(session, ResultWeekCount.__table__,
+            {"model_config_id": config_id, "release_week": week, "result": result}, delta)
 
 
 def _move_week(session: Session, problem_id: int, old: str, new: str) -> None:
     """A problem's release week changed: its results move to the new week."""
-    for rc in session.exec(select(ResultCount).where(ResultCount.problem_id == problem_id)).all():
-        _bump_week(session, rc.model_config_id, old, rc.result, -rc.n)
-        _bump_week(session, rc.model_config_id, new, rc.result, rc.n)
+    rows = session.execute(sa.select(ResultCount.model_config_id, ResultCount.result, ResultCount.n)
+                           .where(ResultCount.problem_id == problem_id)).all()
+    for config_id, result, n in rows:
+        _bump_week(session, config_id, old, result, -n)
+        _bump_week(session, config_id, new, result, n)
 
 
 def record_generation(session: Session, unit: Unit, **fields: Any) -> Generation:
@@ -389,6 +402,13 @@ def record_generation(session: Session, unit: Unit, **fields: Any) -> Generation
 
 def record_generations(session: Session, items: Sequence[tuple[Unit, dict[str, Any]]]) -> list[Generation]:
     """Several generations in one flush and one state update per outcome kind."""
+    for unit, fields in items:
+        try:
+            fields["outcome"] = Outcome(fields.get("outcome"))  # the enum, or its readable value
+        except ValueError:
+            session.rollback()
+            raise IntegrityViolation("generation", f"for unit {unit.id}",
+                                     f"unknown outcome {fields.get('outcome')!r}") from None
     gens = [Generation(unit_id=unit.id, model_config_id=unit.model_config_id, **fields) for unit, fields in items]
     session.add_all(gens)
     _flush(session, "generation", "for unit " + ", ".join(str(u.id) for u, _ in items))
@@ -425,8 +445,8 @@ def record_judgement(session: Session, generation: Generation, unit: Unit, test_
         limits=result.limits.model_dump(mode="json"), run_id=run_id,
     )
     session.add(j)
-    _bump(session, unit.model_config_id, unit.problem_id, str(result.verdict), +1)
     _flush(session, "judgement", f"of generation {generation.id} on test set {test_set_id}")
+    _bump(session, unit.model_config_id, unit.problem_id, str(result.verdict), +1)
     set_unit_state(session, unit.id, UnitState.JUDGED)  # type: ignore[arg-type]
     return j
 
