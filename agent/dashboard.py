@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,9 @@ def run_query(engine: Engine, name: str) -> tuple[list[str], list[tuple]]:
         raise ValueError(f"unknown query {name!r} (known: {', '.join(CANNED)})")
     with engine.connect() as conn:
         result = conn.execute(sa.text(CANNED[name]["sql"]))
-        return list(result.keys()), [tuple(r) for r in result.all()]
+        # PostgreSQL returns numeric as Decimal: plain numbers, as SQLite does
+        return list(result.keys()), [tuple(float(v) if isinstance(v, Decimal) else v for v in r)
+                                     for r in result.all()]
 
 
 def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
@@ -89,6 +92,7 @@ def datasette_metadata(db_name: str) -> dict[str, Any]:
 def datasette_command(db_path: Path, host: str, port: int, metadata_path: Path) -> list[str]:
     """The Datasette command line: read-only (`--immutable` would cache counts, so the
     file is opened normally; Datasette never writes without a write plugin)."""
+    metadata_path.parent.mkdir(parents=True, exist_ok=True)
     metadata_path.write_text(json.dumps(datasette_metadata(db_path.stem)), encoding="utf-8")
     return ["datasette", "serve", str(db_path), "--host", host, "--port", str(port),
             "--metadata", str(metadata_path), "--setting", "sql_time_limit_ms", "5000",

@@ -39,7 +39,7 @@ class ResultRow:
     contest_slug: str | None
     contest_start: datetime | None
     release_time: datetime | None
-    result: str  # a verdict, "no code" or "truncated"; "pending" for unfinished units
+    result: str  # a verdict, "no code" or "truncated"; "pending" or "failed" for unfinished units
     n: int
 
 
@@ -61,14 +61,18 @@ def _joined(q: sa.Select, config_col: sa.ColumnElement, problem_col: sa.ColumnEl
             .join(Problem, Problem.id == problem_col).join(Contest, Contest.id == Problem.contest_id, isouter=True))
 
 
+# a unit that failed for good (infrastructure, after every retry) has no result either
+_unfinished = sa.case((Unit.state == UnitState.FAILED, "failed"), else_="pending").label("unfinished")
+
+
 def results(session: Session, start: datetime | None = None, end: datetime | None = None,
             config_names: list[str] | None = None) -> list[ResultRow]:
     """Current results and pending units per (configuration, problem, result)."""
     done = _joined(sa.select(*_COLUMNS, ResultCount.result, ResultCount.n).select_from(ResultCount),
                    ResultCount.model_config_id, ResultCount.problem_id).where(ResultCount.n > 0)
     pending = _joined(
-        sa.select(*_COLUMNS, sa.literal("pending"), sa.func.count(Unit.id)).select_from(Unit)
-        .where(Unit.state != UnitState.JUDGED).group_by(*_COLUMNS),
+        sa.select(*_COLUMNS, _unfinished, sa.func.count(Unit.id)).select_from(Unit)
+        .where(Unit.state != UnitState.JUDGED).group_by(*_COLUMNS, _unfinished),
         Unit.model_config_id, Unit.problem_id)
     rows = []
     for q in (done, pending):
@@ -93,7 +97,7 @@ def failures(session: Session, start: datetime | None = None, end: datetime | No
              config_names: list[str] | None = None, limit: int = 500) -> list[FailureRow]:
     """Failed attempts with their verdict (or generation outcome) and first failing test."""
     q = (sa.select(ModelConfig.name, Problem.slug, Unit.attempt,
-                   sa.func.coalesce(Judgement.verdict, Generation.outcome), Judgement.first_failure,
+                   sa.func.coalesce(Judgement.verdict, Generation.outcome, type_=sa.String), Judgement.first_failure,
                    TestSet.version)
          .select_from(Unit)
          .join(Generation, Generation.unit_id == Unit.id)

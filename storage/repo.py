@@ -475,6 +475,7 @@ def acceptance_by_model_week(session: Session) -> list[sa.Row]:
                    sa.func.sum(ResultWeekCount.n).label("attempts"))
          .select_from(ResultWeekCount).join(ModelConfig, ModelConfig.id == ResultWeekCount.model_config_id)
          .group_by(ModelConfig.id, ModelConfig.name, ResultWeekCount.release_week)
+         .having(sa.func.sum(ResultWeekCount.n) > 0)
          .order_by(ModelConfig.name, ModelConfig.id, ResultWeekCount.release_week))
     return list(session.execute(q).all())
 
@@ -491,6 +492,7 @@ def verdict_mix_by_week(session: Session) -> list[sa.Row]:
     week = sa.func.nullif(ResultWeekCount.release_week, "")
     q = (sa.select(week.label("release_week"), ResultWeekCount.result, sa.func.sum(ResultWeekCount.n).label("n"))
          .group_by(ResultWeekCount.release_week, ResultWeekCount.result)
+         .having(sa.func.sum(ResultWeekCount.n) > 0)
          .order_by(ResultWeekCount.release_week, ResultWeekCount.result))
     return list(session.execute(q).all())
 

@@ -59,6 +59,7 @@ class ModelRow:
     cells: dict[str, Rate] = field(default_factory=dict)  # contest label -> accepted/attempts
     overall: Rate = Rate(0, 0)  # noqa: RUF009 (frozen, shared safely)
     pending: int = 0
+    failed: int = 0  # units given up on (infrastructure errors): no result, not counted
     pass1: float | None = None
     by_difficulty: dict[str, Rate] = field(default_factory=dict)
     mix: dict[str, int] = field(default_factory=dict)  # result -> count (verdicts, no code, truncated)
@@ -117,6 +118,9 @@ def build_report(rows: list[ResultRow], failures: list[FailureRow], provenance: 
                                                     r.training_cutoff))
         if r.result == "pending":
             m.pending += r.n
+            continue
+        if r.result == "failed":
+            m.failed += r.n
             continue
         ok = r.n if r.result == ACCEPTED else 0
         label = contest_label(r.contest_slug)

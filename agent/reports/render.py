@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -51,6 +52,9 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
     pending = [f"{m.label}: {m.pending}" for m in report.models if m.pending]
     if pending:
         out += [f"Not yet finished (not counted): {', '.join(pending)}.", ""]
+    failed = [f"{m.label}: {m.failed}" for m in report.models if m.failed]
+    if failed:
+        out += [f"Given up after infrastructure errors (no verdict, not counted): {', '.join(failed)}.", ""]
     out += ["## Contamination-free view", "",
             "Only problems released after each model's declared training cutoff; the before/after comparison "
             "uses Fisher's exact test (a much lower rate after the cutoff is the signature of contamination).", ""]
@@ -63,8 +67,7 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
         rows.append([m.label, str(m.training_cutoff), percent(c.after), interval_text(c.after),
                      percent(c.before), _p(c.p_value)])
     out += [_table(["Model", "Cutoff", "After cutoff", "95% CI", "Before cutoff", "Fisher p"], rows), ""]
-    difficulties = sorted({d for m in report.models for d in m.by_difficulty},
-                          key=lambda d: ["Easy", "Medium", "Hard"].index(d) if d in ("Easy", "Medium", "Hard") else 9)
+    difficulties = _difficulties(report)
     out += ["## By difficulty", "", _table(["Model", *difficulties, "pass@1 (mean over problems)"], [
         [m.label, *[percent(m.by_difficulty[d]) if d in m.by_difficulty else "–" for d in difficulties],
          "–" if m.pass1 is None else f"{100 * m.pass1:.1f}%"] for m in report.models]), ""]
@@ -97,6 +100,12 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _difficulties(report: Report) -> list[str]:
+    """The difficulties present, Easy/Medium/Hard first, then others (Unknown)."""
+    return sorted({d for m in report.models for d in m.by_difficulty},
+                  key=lambda d: ["Easy", "Medium", "Hard"].index(d) if d in ("Easy", "Medium", "Hard") else 9)
+
+
 def _short(v: Any, limit: int = 80) -> str:
     text = v if isinstance(v, str) else json.dumps(v)
     text = " ".join(str(text).split()).replace("`", "'")
@@ -104,6 +113,8 @@ def _short(v: Any, limit: int = 80) -> str:
 
 
 def _jsonable(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None  # JSON has no Infinity (the odds ratio when one side never fails)
     if isinstance(v, (datetime, date)):
         return v.isoformat()
     if isinstance(v, Rate):
@@ -118,7 +129,7 @@ def _jsonable(v: Any) -> Any:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(_jsonable(report), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_jsonable(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 _env = Environment(loader=PackageLoader("agent.reports", "templates"), autoescape=select_autoescape(["html"]))
@@ -128,6 +139,7 @@ def to_html(report: Report, chart_svg: bytes) -> str:
     header, rows = matrix_rows(report)
     return _env.get_template("report.html").render(
         report=report, header=header, rows=rows, window=_window(report), percent=percent,
+        difficulties=_difficulties(report),
         interval_text=interval_text, p=_p, cell=cell,
         chart_data_uri="data:image/svg+xml;base64," + base64.b64encode(chart_svg).decode(),
         failures=[{"f": f, "short": _short} for f in report.failures],
