@@ -446,3 +446,7 @@ def judge_server_cmd(
                 server.close()
     except JudgeError as e:
         raise _fail(str(e)) from None
+
+
+if __name__ == "__main__":
+    app()

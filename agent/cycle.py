@@ -91,14 +91,17 @@ def _has_units(engine: Engine, state: models.UnitState) -> bool:
         return s.exec(select(models.Unit.id).where(models.Unit.state == state).limit(1)).first() is not None
 
 
-def _waiting_after_errors(engine: Engine, config_id: int) -> str | None:
+def _waiting_after_errors(engine: Engine, config_id: int | None,
+                          state: models.UnitState = models.UnitState.PENDING) -> str | None:
     with session_scope(engine) as s:
-        units = s.exec(select(models.Unit).where(
-            models.Unit.model_config_id == config_id, models.Unit.state == models.UnitState.PENDING,
-            models.Unit.last_error.is_not(None)).order_by(models.Unit.updated_at)).all()  # type: ignore[union-attr]
+        q = select(models.Unit).where(models.Unit.state == state, models.Unit.next_attempt_at.is_not(None),  # type: ignore[union-attr]
+                                      models.Unit.last_error.is_not(None))  # type: ignore[union-attr]
+        if config_id is not None:
+            q = q.where(models.Unit.model_config_id == config_id)
+        units = s.exec(q.order_by(models.Unit.updated_at)).all()  # type: ignore[arg-type]
         if not units:
             return None
-        return f"{len(units)} units pending after errors, the last: {units[-1].last_error}"
+        return f"{len(units)} units {state} after errors, the last: {units[-1].last_error}"
 
 
 @contextlib.contextmanager
@@ -155,6 +158,10 @@ async def run_cycle(
             waiting = _waiting_after_errors(engine, m.config_id)
             if waiting:
                 report.waiting.append(f"model {m.spec.name} waits: {waiting}")
+        if the_judge is not None:  # and units the judge could not take wait for it
+            waiting = _waiting_after_errors(engine, None, models.UnitState.GENERATED)
+            if waiting:
+                report.waiting.append(f"judging waits: {waiting}")
     finally:
         for m in ready:
             await m.provider.aclose()

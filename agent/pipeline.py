@@ -115,6 +115,7 @@ class _Pending:
     messages: list[dict[str, str]]
     completion: Completion
     done: asyncio.Future = field(init=False)
+    written: bool = False
 
 
 class Pipeline:
@@ -128,7 +129,7 @@ class Pipeline:
         self.stopping = asyncio.Event()
         self.fatal: BaseException | None = None
         self._problems: dict[tuple[int, int | None], JudgeProblem] = {}
-        self._token = uuid.uuid4().hex[:12]
+        self._token = repo.claim_owner() + uuid.uuid4().hex[:8]
         self._succeeded: dict[int, bool] = {}  # configuration -> a request has worked
         self._versions: dict[int, int | None] = {}  # problem -> its latest version's id
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
@@ -143,9 +144,11 @@ class Pipeline:
                 self._problems[key] = repo.load_problem(s, problem_id, test_set_id, with_tests=with_tests)
         return self._problems[key]
 
-    def _claim(self, from_state: UnitState, to_state: UnitState, limit: int) -> list[models.Unit]:
+    def _claim(self, from_state: UnitState, to_state: UnitState, limit: int,
+               configs: list[int] | None = None) -> list[models.Unit]:
         # pending units of configurations this process has no provider for stay put
-        configs = list(self.by_config) if from_state is UnitState.PENDING else None
+        if configs is None and from_state is UnitState.PENDING:
+            configs = list(self.by_config)
         with session_scope(self.engine) as s:
             units = repo.claim_units(s, from_state, to_state, limit, f"{self._token}-{uuid.uuid4().hex[:6]}",
                                      config_ids=configs)
@@ -235,7 +238,12 @@ class Pipeline:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_loop())
         await self._queue.put(item)
-        await item.done
+        try:
+            await item.done
+        except asyncio.CancelledError:
+            if not item.written:  # paid for: store it before going (the writer may be cancelled too)
+                self._write_batch([item])
+            raise
 
     async def _write_loop(self) -> None:
         """Commit generations in batches from a thread: one transaction for whatever
@@ -244,6 +252,9 @@ class Pipeline:
             batch = [await self._queue.get()]
             while not self._queue.empty() and len(batch) < 256:
                 batch.append(self._queue.get_nowait())
+            batch = [item for item in batch if not item.written]  # a cancelled waiter stored its own
+            if not batch:
+                continue
             try:
                 self._write_batch(batch)  # in the loop thread: a thread would fight it for the GIL
             except BaseException as e:  # report to every waiter; the loop goes on
@@ -261,12 +272,15 @@ class Pipeline:
         try:
             with session_scope(self.engine) as s:
                 repo.record_generations(s, [(item.unit, fields) for item, fields in zip(batch, rows, strict=True)])
+            for item in batch:
+                item.written = True
         except StorageError:
             if len(batch) == 1:
                 raise
             for item, fields in zip(batch, rows, strict=True):  # find the one at fault
                 with session_scope(self.engine) as s:
                     repo.record_generation(s, item.unit, **fields)
+                item.written = True
 
     def _generation_fields(self, item: _Pending) -> dict:
         unit, model, c, sig = item.unit, item.model, item.completion, item.problem.signature
@@ -338,18 +352,19 @@ class Pipeline:
     # -------------------------------------------------------------------- loop
 
     async def _worker(self, from_state: UnitState, to_state: UnitState, width: int,
-                      handle: Callable[[models.Unit], object], other_busy: Callable[[], bool]) -> None:
-        """Keep up to `width` units of one stage in flight until nothing is left."""
+                      handle: Callable[[models.Unit], object], other_busy: Callable[[], bool],
+                      configs: list[int] | None = None) -> None:
+        """Keep up to `width` units of one stage (of `configs`) in flight until nothing is left."""
         running: set[asyncio.Task] = set()
         while True:
             free = width - len(running)
             # claim in batches (a claim is a write transaction): when a good share of
             # the slots is free, or when nothing runs at all
             if not self.stopping.is_set() and free > 0 and (free >= max(1, width // 8) or not running):
-                for unit in self._claim(from_state, to_state, free):
+                for unit in self._claim(from_state, to_state, free, configs):
                     running.add(asyncio.create_task(handle(unit)))  # type: ignore[arg-type]
             if not running:
-                if self.stopping.is_set() or not (other_busy() or self._due(from_state)):
+                if self.stopping.is_set() or not (other_busy() or self._due(from_state, configs)):
                     return
                 await asyncio.sleep(self.options.idle_poll_s)
                 continue
@@ -359,11 +374,13 @@ class Pipeline:
                 if t.exception() and not isinstance(t.exception(), asyncio.CancelledError):
                     self._stop_fatally(t.exception())  # a bug: stop, do not spin
 
-    def _due(self, state: UnitState) -> bool:
+    def _due(self, state: UnitState, configs: list[int] | None = None) -> bool:
         with session_scope(self.engine) as s:
             q = select(models.Unit.id).where(models.Unit.state == state).limit(1)
-            if state is UnitState.PENDING:
-                q = q.where(models.Unit.model_config_id.in_(list(self.by_config)))  # type: ignore[attr-defined]
+            if configs is None and state is UnitState.PENDING:
+                configs = list(self.by_config)
+            if configs is not None:
+                q = q.where(models.Unit.model_config_id.in_(configs))  # type: ignore[attr-defined]
             now = utcnow()
             q = q.where((models.Unit.next_attempt_at.is_(None)) | (models.Unit.next_attempt_at <= now))  # type: ignore[union-attr]
             return s.exec(q).first() is not None
@@ -371,17 +388,17 @@ class Pipeline:
     async def run(self, generate: bool = True, judge: bool = True) -> Progress:
         """Process every due unit; returns when nothing is due or in flight (units
         waiting for a retry stay for the next run)."""
-        width = max((m.spec.concurrency for m in self.models), default=1)
         tasks: list[asyncio.Task] = []
-        gen_task: asyncio.Task | None = None
-        if generate and self.models:
-            gen_task = asyncio.create_task(self._worker(
-                UnitState.PENDING, UnitState.GENERATING, width, self._generate, lambda: False))
-            tasks.append(gen_task)
+        gen_tasks: list[asyncio.Task] = []
+        if generate:  # one generation stage per model: each endpoint kept busy at its own concurrency
+            gen_tasks = [asyncio.create_task(self._worker(
+                UnitState.PENDING, UnitState.GENERATING, m.spec.concurrency, self._generate, lambda: False,
+                [m.config_id])) for m in self.models]
+            tasks += gen_tasks
         if judge and self.judge is not None:
             tasks.append(asyncio.create_task(self._worker(
                 UnitState.GENERATED, UnitState.JUDGING, self.options.judge_parallelism, self._judge_unit,
-                lambda: gen_task is not None and not gen_task.done())))
+                lambda: any(not t.done() for t in gen_tasks))))
         try:
             await asyncio.gather(*tasks)
         finally:

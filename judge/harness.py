@@ -261,6 +261,7 @@ from sortedcontainers import SortedList, SortedDict, SortedSet
 inf = float("inf")
 """
 _PRELUDE_CODE = compile(_PRELUDE, "<prelude>", "exec")
+_PRELUDE_NAMESPACE: dict | None = None  # set by serve(); a forked child owns its copy
 
 
 class _TimeLimit(BaseException):
@@ -370,8 +371,8 @@ def _child_main(job: dict, channel: int) -> None:
     except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
         send({"t": "compile_error", "message": _describe(e)})
         return
-    ns = _namespace()
-    import threading
+    ns = _PRELUDE_NAMESPACE or _namespace()  # built once in the server: this process has its own copy
+    import threading  # imported by the server already: free here
 
     threading.stack_size(16 << 20)  # the default is RLIMIT_STACK (= the memory limit): no thread could start
     signal.setitimer(signal.ITIMER_PROF, per_test)
@@ -742,7 +743,10 @@ def serve() -> None:
     # Python's one default handler: a submission's SIGINT to PID 1 would raise
     # KeyboardInterrupt here. Ignored, the kernel never delivers it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _namespace()  # import the prelude's modules once; every fork starts warm
+    global _PRELUDE_NAMESPACE
+    import threading  # noqa: F401  (every child uses it; import it once, before forking)
+
+    _PRELUDE_NAMESPACE = _namespace()  # every fork starts with the prelude done
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     out = sys.stdout.buffer
     for line in sys.stdin.buffer:

@@ -43,6 +43,7 @@ LABEL = "org.lcagent.judge"
 SANDBOX_UID = "10001:10001"
 HARNESS_PATH = "/opt/lcjudge/harness.py"
 _DOCKER_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
+_LIVE_POOLS: set[str] = set()  # pools of this process not closed yet (their containers are not orphans)
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ class SandboxPool:
         self.config = config
         self.client = client or docker_client()
         self.pool_id = uuid.uuid4().hex[:10]
+        _LIVE_POOLS.add(self.pool_id)
         self._idle: queue.Queue[Sandbox] = queue.Queue()
         self._count = 0
         self._serial = 0
@@ -257,6 +259,7 @@ class SandboxPool:
 
     def close(self) -> None:
         self._closed = True
+        _LIVE_POOLS.discard(self.pool_id)
         while True:
             try:
                 box = self._idle.get_nowait()
@@ -282,7 +285,8 @@ def sweep_orphans(client: docker.DockerClient) -> int:
     for c in containers:
         labels = c.get("Labels") or {}
         pid = labels.get(f"{LABEL}.pid", "")
-        if labels.get(f"{LABEL}.host") != host or (pid.isdigit() and _alive(int(pid))):
+        mine_but_closed = pid == str(os.getpid()) and labels.get(f"{LABEL}.pool") not in _LIVE_POOLS
+        if labels.get(f"{LABEL}.host") != host or (pid.isdigit() and _alive(int(pid)) and not mine_but_closed):
             continue
         with contextlib.suppress(*_DOCKER_ERRORS):
             client.api.remove_container(c["Id"], force=True)

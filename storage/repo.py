@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -344,13 +346,54 @@ def set_unit_state(session: Session, unit_id: int, state: UnitState, *, error: s
     session.exec(sa.update(Unit).where(Unit.id == unit_id).values(**values))
 
 
+def _start_ticks(pid: int) -> str | None:
+    """When a process started (clock ticks since boot), to tell a PID from its reuse:
+    a restarted container's daemon is PID 1 again, on the same host name."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def claim_owner() -> str:
+    """`host:pid:start:` — the prefix of every claim token this process makes."""
+    pid = os.getpid()
+    return f"{socket.gethostname()[:24]}:{pid}:{_start_ticks(pid) or '-'}:"
+
+
+def _owner_gone(token: str | None) -> bool:
+    """A claim whose process no longer runs on this host (or that names no process)."""
+    parts = (token or "").split(":")
+    if len(parts) < 4 or not parts[1].isdigit():
+        return True  # no owner recorded: a claim from before owners were recorded
+    host, pid, start = parts[0], int(parts[1]), parts[2]
+    if host != socket.gethostname()[:24]:
+        return False  # another host's: that host releases it when it restarts
+    now = _start_ticks(pid)
+    if now is not None or start != "-":
+        return now != start  # no such process, or the PID now belongs to another one
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def release_in_flight(session: Session) -> int:
-    """On start: units a crash left in a working state go back to where they came from."""
+    """Units a crashed process left in a working state go back to where they came
+    from. Claims of live processes (a daemon beside `lcagent run`, the pipeline
+    beside the daemon's catch-up sync) are theirs: left alone."""
     n = 0
     for busy, back in ((UnitState.GENERATING, UnitState.PENDING), (UnitState.JUDGING, UnitState.GENERATED)):
-        result = session.exec(sa.update(Unit).where(Unit.state == busy)
-                              .values(state=back, claim_token=None, updated_at=utcnow()))
-        n += result.rowcount or 0
+        rows = session.exec(select(Unit.id, Unit.claim_token).where(Unit.state == busy)).all()
+        ids = [i for i, token in rows if _owner_gone(token)]
+        if ids:
+            result = session.exec(sa.update(Unit).where(Unit.id.in_(ids), Unit.state == busy)  # type: ignore[union-attr]
+                                  .values(state=back, claim_token=None, updated_at=utcnow()))
+            n += result.rowcount or 0
     return n
 
 
