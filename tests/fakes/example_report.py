@@ -22,7 +22,15 @@ from agent.reports.weekly import make_report, render
 from storage import open_database
 from tests.fakes.leetcode_server import FakeLeetCode
 from tests.fakes.openai_server import FakeOpenAI
-from tests.pipeline.conftest import ANSWERS, A, B, add_recent_contest, make_settings, model_spec, per_model_responder
+from tests.pipeline.conftest import (
+    ANSWERS,
+    A,
+    B,
+    add_recent_contest,
+    make_settings,
+    model_spec,
+    per_model_responder,
+)
 
 
 def main(out: Path) -> None:
