@@ -30,6 +30,17 @@ def _settings() -> Settings:
     return load_settings()
 
 
+def _finish(failures: list[tuple[str, str]], label: str, summary: str, warnings: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Print warnings, each failure with its reason, the summary; exit 1 on failures."""
+    for line in warnings:
+        err.print(f"[yellow]{line}[/yellow]")
+    for where, reason in failures:
+        err.print(f"[red]{label} {where}:[/red] {reason}")
+    err.print(summary)
+    if failures:
+        raise typer.Exit(1)
+
+
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[red]error:[/red] {message}")
     return typer.Exit(code)
@@ -98,14 +109,10 @@ def import_leetcodedataset(
         stored, failed = store_problems(open_database(_settings().db_url()), report.problems)
         report.failures += failed
         err.print(f"{stored} problems stored in the results database")
-    for name, reason in report.skipped_tests:
-        err.print(f"[yellow]skipped a test of {name}:[/yellow] {reason}")
-    for name, reason in report.failures:
-        err.print(f"[red]not imported {name}:[/red] {reason}")
-    err.print(f"{len(written)} problems written to {out}, {len(report.failures)} rows not imported, "
-              f"{len(report.skipped_tests)} tests skipped")
-    if report.failures:
-        raise typer.Exit(1)
+    _finish(report.failures, "not imported",
+            f"{len(written)} problems written to {out}, {len(report.failures)} rows not imported, "
+            f"{len(report.skipped_tests)} tests skipped",
+            [f"skipped a test of {name}: {reason}" for name, reason in report.skipped_tests])
 
 
 @import_app.command("pack")
@@ -119,11 +126,8 @@ def import_pack(
 
     loaded = PackSource(path).load()
     stored, failed = store_problems(open_database(_settings().db_url()), loaded.problems)
-    for where, reason in loaded.failures + failed:
-        err.print(f"[red]not imported {where}:[/red] {reason}")
-    err.print(f"{stored} problems stored, {len(loaded.failures) + len(failed)} not imported")
-    if loaded.failures or failed:
-        raise typer.Exit(1)
+    failures = loaded.failures + failed
+    _finish(failures, "not imported", f"{stored} problems stored, {len(failures)} not imported")
 
 
 @app.command("judge")
@@ -197,14 +201,8 @@ def sync_cmd(
         report = sync(client, engine, contests=contest or None,
                       since=since.replace(tzinfo=UTC) if since and since.tzinfo is None else since,
                       out_dir=out, on_contest=lambda slug: err.print(f"syncing {slug}"))
-    for line in report.not_public:
-        err.print(f"[yellow]{line}[/yellow]")
-    for where, reason in report.failures:
-        err.print(f"[red]failed {where}:[/red] {reason}")
-    err.print(f"{len(report.contests)} contests, {len(report.stored)} problems stored, "
-              f"{len(report.failures)} failures")
-    if report.failures:
-        raise typer.Exit(1)
+    _finish(report.failures, "failed", f"{len(report.contests)} contests, {len(report.stored)} problems stored, "
+            f"{len(report.failures)} failures", report.not_public)
 
 
 @problems_app.command("list")

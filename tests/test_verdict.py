@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from judge.problem import Limits, Problem, parse_problem
 from judge.errors import ProblemError
+from judge.problem import Limits, Problem, parse_problem
 from judge.verdict import NOT_RUN, UNCHECKED, JudgeResult, Verdict, decide
 
 IMAGE = "lcagent-judge:test@sha256:0123"
