@@ -9,6 +9,7 @@ production when one machine is not enough).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_random
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -37,14 +39,23 @@ def make_engine(url: str, *, read_only: bool = False, echo: bool = False) -> Eng
     return sa.create_engine(url, echo=echo, pool_pre_ping=True)
 
 
+@retry(retry=retry_if_exception_type(sqlite3.OperationalError), stop=stop_after_delay(SQLITE_BUSY_TIMEOUT_MS / 1000),
+       wait=wait_random(0.01, 0.2), reraise=True)
+def _use_wal(cur: sqlite3.Cursor) -> None:
+    """WAL is a property of the file, set once; switching needs an exclusive lock
+    and fails at once (no busy wait) while another process opens the new file."""
+    if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        cur.execute("PRAGMA journal_mode=WAL")
+
+
 def _configure_sqlite(engine: Engine, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _use_wal(cur)
+        cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode up to the last checkpoint
         if read_only:
             cur.execute("PRAGMA query_only=ON")

@@ -26,7 +26,8 @@ from tenacity import (
     AsyncRetrying,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 from agent.generation.config import ModelSpec
@@ -123,7 +124,7 @@ class OpenAIProvider:
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_TRANSIENT),
             stop=stop_after_attempt(self.spec.retries),
-            wait=wait_exponential_jitter(initial=self.spec.retry_backoff_s, max=120, jitter=self.spec.retry_backoff_s),
+            wait=wait_exponential(multiplier=self.spec.retry_backoff_s, max=120) + wait_random(0, self.spec.retry_backoff_s),
             reraise=True,
         )
         async with self._slots:

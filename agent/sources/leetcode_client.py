@@ -18,7 +18,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+    wait_random,
+)
 
 from agent.sources import leetcode_api as api
 from agent.sources.errors import (
@@ -101,7 +107,7 @@ class LeetCodeClient:
         self._retrying = Retrying(
             retry=retry_if_exception_type((SourceUnavailable, httpx.TransportError)),
             stop=stop_after_attempt(attempts),
-            wait=wait_exponential_jitter(initial=backoff_s, max=60.0, jitter=backoff_s),
+            wait=wait_exponential(multiplier=backoff_s, max=60.0) + wait_random(0, backoff_s),
             reraise=True,
             before_sleep=lambda rs: log.warning("LeetCode request failed (%s); retry %d",
                                                 rs.outcome.exception() if rs.outcome else "?", rs.attempt_number),
