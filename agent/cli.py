@@ -301,6 +301,17 @@ def rejudge_cmd(
     _cycle(settings, do_sync=False, generate=False, judge=True)
 
 
+@app.command("retry-failed")
+def retry_failed_cmd() -> None:
+    """Give units that failed on infrastructure errors (after every retry) another go."""
+    from storage import open_database, repo
+    from storage.engine import session_scope
+
+    with session_scope(open_database(_settings().db_url())) as session:
+        n = repo.requeue_failed(session)
+    err.print(f"{n} failed units queued again; `lcagent run` or the daemon picks them up")
+
+
 @app.command("daemon")
 def daemon_cmd() -> None:
     """Run as a service: sync after each contest, generate, judge, record. Stops on SIGTERM."""

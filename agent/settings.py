@@ -58,7 +58,6 @@ class DaemonSettings(BaseModel):
     sync_delay_minutes: float = Field(default=15.0, ge=0)  # after a contest ends
     catchup_minutes: float = Field(default=60.0, gt=0)
     process_interval_s: float = Field(default=60.0, gt=0)
-    endpoint_retry_s: float = Field(default=60.0, gt=0)
     shutdown_grace_s: float = Field(default=60.0, ge=0)
     misfire_grace_s: int = Field(default=3600, ge=1)
     report_cron: str = "0 6 * * mon"  # the weekly report: Mondays 06:00

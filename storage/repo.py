@@ -14,7 +14,7 @@ import json
 import os
 import socket
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -397,8 +397,18 @@ def release_in_flight(session: Session) -> int:
     return n
 
 
-def backoff(tries: int, base_s: float = 30.0, cap_s: float = 3600.0) -> timedelta:
-    return timedelta(seconds=min(cap_s, base_s * 2 ** max(0, tries - 1)))
+def requeue_failed(session: Session) -> int:
+    """Units given up on (infrastructure errors after every retry) go back: to the
+    judge when their generation holds code, else to generation."""
+    with_code = select(Generation.unit_id).where(Generation.outcome == Outcome.CODE)
+    n = 0
+    for state, cond in ((UnitState.GENERATED, Unit.id.in_(with_code)),  # type: ignore[union-attr]
+                        (UnitState.PENDING, Unit.id.not_in(with_code))):  # type: ignore[union-attr]
+        result = session.exec(sa.update(Unit).where(Unit.state == UnitState.FAILED, cond)
+                              .values(state=state, tries=0, next_attempt_at=None, claim_token=None,
+                                      updated_at=utcnow()))
+        n += result.rowcount or 0
+    return n
 
 
 # ------------------------------------------------------------ results + rollup
