@@ -17,6 +17,7 @@ runs beside generation, with its own parallelism. On start, units a crash left
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 import uuid
@@ -114,8 +115,6 @@ class _Pending:
     problem: JudgeProblem
     messages: list[dict[str, str]]
     completion: Completion
-    done: asyncio.Future = field(init=False)
-    written: bool = False
 
 
 class Pipeline:
@@ -226,61 +225,58 @@ class Pipeline:
         finally:
             self.progress.in_flight -= 1
         self._succeeded[unit.model_config_id] = True
-        # The unit's task ends only once its generation is committed, so a crash
-        # after this point loses nothing that the database does not show as done.
-        await self._record(_Pending(unit, model, problem, messages, completion))
-        self.progress.generated += 1
-        self.progress.completion_tokens += completion.completion_tokens or 0
-        self._tick()
+        # Committed by the writer in a moment; the slot is free now, since the
+        # endpoint does not wait for our database. (A crash before the commit loses
+        # the answer either way: the unit is still "generating" and is asked again.)
+        self._enqueue(_Pending(unit, model, problem, messages, completion))
 
-    async def _record(self, item: _Pending) -> None:
-        item.done = asyncio.get_running_loop().create_future()
+    def _enqueue(self, item: _Pending) -> None:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_loop())
-        await self._queue.put(item)
-        try:
-            await item.done
-        except asyncio.CancelledError:
-            if not item.written:  # paid for: store it before going (the writer may be cancelled too)
-                self._write_batch([item])
-            raise
+        self._queue.put_nowait(item)
 
     async def _write_loop(self) -> None:
-        """Commit generations in batches from a thread: one transaction for whatever
-        arrived meanwhile, so the event loop keeps every request in flight."""
+        """Commit generations in batches: one transaction for whatever arrived
+        meanwhile. In the loop thread: a thread would fight the loop for the GIL."""
         while True:
             batch = [await self._queue.get()]
             while not self._queue.empty() and len(batch) < 256:
                 batch.append(self._queue.get_nowait())
-            batch = [item for item in batch if not item.written]  # a cancelled waiter stored its own
-            if not batch:
-                continue
             try:
-                self._write_batch(batch)  # in the loop thread: a thread would fight it for the GIL
-            except BaseException as e:  # report to every waiter; the loop goes on
-                for item in batch:
-                    if not item.done.done():
-                        item.done.set_exception(e)
-                if isinstance(e, asyncio.CancelledError):
-                    raise
-                continue
-            for item in batch:
-                item.done.set_result(None)
+                self._write(batch)
+            except Exception as e:  # a storage bug: stop; the units stay "generating"
+                self._stop_fatally(e)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    def _write(self, batch: list[_Pending]) -> None:
+        self._write_batch(batch)
+        for item in batch:
+            self.progress.generated += 1
+            self.progress.completion_tokens += item.completion.completion_tokens or 0
+        self._tick()
+
+    def _flush_now(self) -> None:
+        """At cancellation: answers received and paid for are stored before going."""
+        batch = []
+        while not self._queue.empty():
+            batch.append(self._queue.get_nowait())
+            self._queue.task_done()
+        if batch:
+            self._write(batch)
 
     def _write_batch(self, batch: list[_Pending]) -> None:
         rows = [self._generation_fields(item) for item in batch]
         try:
             with session_scope(self.engine) as s:
                 repo.record_generations(s, [(item.unit, fields) for item, fields in zip(batch, rows, strict=True)])
-            for item in batch:
-                item.written = True
         except StorageError:
             if len(batch) == 1:
                 raise
             for item, fields in zip(batch, rows, strict=True):  # find the one at fault
                 with session_scope(self.engine) as s:
                     repo.record_generation(s, item.unit, **fields)
-                item.written = True
 
     def _generation_fields(self, item: _Pending) -> dict:
         unit, model, c, sig = item.unit, item.model, item.completion, item.problem.signature
@@ -354,25 +350,35 @@ class Pipeline:
     async def _worker(self, from_state: UnitState, to_state: UnitState, width: int,
                       handle: Callable[[models.Unit], object], other_busy: Callable[[], bool],
                       configs: list[int] | None = None) -> None:
-        """Keep up to `width` units of one stage (of `configs`) in flight until nothing is left."""
+        """Keep up to `width` units of one stage (of `configs`) in flight until nothing
+        is left. Generation claims a quarter more ahead (a claim is a transaction),
+        so a slot that frees starts its next request at once."""
         running: set[asyncio.Task] = set()
-        while True:
-            free = width - len(running)
-            # claim in batches (a claim is a write transaction): when a good share of
-            # the slots is free, or when nothing runs at all
-            if not self.stopping.is_set() and free > 0 and (free >= max(1, width // 8) or not running):
-                for unit in self._claim(from_state, to_state, free, configs):
-                    running.add(asyncio.create_task(handle(unit)))  # type: ignore[arg-type]
-            if not running:
-                if self.stopping.is_set() or not (other_busy() or self._due(from_state, configs)):
-                    return
-                await asyncio.sleep(self.options.idle_poll_s)
-                continue
-            done, running = await asyncio.wait(running, timeout=self.options.idle_poll_s,
-                                               return_when=asyncio.FIRST_COMPLETED)
-            for t in done:
-                if t.exception() and not isinstance(t.exception(), asyncio.CancelledError):
-                    self._stop_fatally(t.exception())  # a bug: stop, do not spin
+        ahead: collections.deque[models.Unit] = collections.deque()
+        spare = width // 4 if from_state is UnitState.PENDING else 0
+        try:
+            while True:
+                want = width + spare - len(running) - len(ahead)
+                if not self.stopping.is_set() and want > 0 and (
+                        want >= max(1, width // 8) or not (running or ahead)):
+                    ahead.extend(self._claim(from_state, to_state, want, configs))
+                while ahead and len(running) < width and not self.stopping.is_set():
+                    running.add(asyncio.create_task(handle(ahead.popleft())))  # type: ignore[arg-type]
+                if not running:
+                    if self.stopping.is_set() or not (ahead or other_busy() or self._due(from_state, configs)):
+                        if from_state is UnitState.PENDING:
+                            await self._queue.join()  # the stage ends with its answers committed
+                        return
+                    await asyncio.sleep(self.options.idle_poll_s)
+                    continue
+                done, running = await asyncio.wait(running, timeout=self.options.idle_poll_s,
+                                                   return_when=asyncio.FIRST_COMPLETED)
+                for t in done:
+                    if t.exception() and not isinstance(t.exception(), asyncio.CancelledError):
+                        self._stop_fatally(t.exception())  # a bug: stop, do not spin
+        finally:
+            for unit in ahead:  # claimed but never started: back where they came from
+                self._release(unit, from_state)
 
     def _due(self, state: UnitState, configs: list[int] | None = None) -> bool:
         with session_scope(self.engine) as s:
@@ -405,6 +411,7 @@ class Pipeline:
             for t in [*tasks, self._writer]:
                 if t is not None:
                     t.cancel()
+            self._flush_now()
         if self.fatal is not None:
             raise self.fatal
         return self.progress
