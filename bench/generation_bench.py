@@ -34,11 +34,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -61,6 +59,7 @@ from storage import open_database  # noqa: E402
 from storage.engine import session_scope  # noqa: E402
 from storage.models import Generation, Outcome  # noqa: E402
 from storage.models import Problem as ProblemRow  # noqa: E402
+from tests.fakes.openai_server import subprocess_server  # noqa: E402
 from tests.support import function_problem  # noqa: E402
 
 SERVED = "bench-model"
@@ -72,35 +71,11 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-SERVER = """
-import sys
-from http.server import ThreadingHTTPServer
-backlog = int(sys.argv.pop(1))
-if backlog:
-    ThreadingHTTPServer.request_queue_size = backlog
-from tests.fakes.openai_server import main
-main()
-"""
-
-
 @contextmanager
 def fake_server(capacity: int, latency: float, backlog: int, workdir: Path) -> Iterator[str]:
-    """`tests.fakes.openai_server`'s main() in a subprocess (with the listen backlog set)."""
-    replies = workdir / "replies.json"
-    replies.write_text(json.dumps({"### Question": ANSWER}))
-    cmd = [sys.executable, "-c", SERVER, str(backlog), "--port", "0", "--model", SERVED,
-           "--latency", str(latency), "--capacity", str(capacity), "--replies", str(replies)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("http://"):
-            raise RuntimeError(f"the fake server did not start (exit code {proc.poll()})")
+    with subprocess_server(SERVED, {"### Question": ANSWER}, workdir, latency=latency, capacity=capacity,
+                           backlog=backlog) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def spec_for(url: str, capacity: int) -> ModelSpec:

@@ -41,11 +41,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -76,6 +74,7 @@ from judge.verdict import JudgeResult, TestOutcome, Verdict  # noqa: E402
 from storage import models, open_database, repo  # noqa: E402
 from storage.engine import session_scope  # noqa: E402
 from storage.models import Outcome, UnitState  # noqa: E402
+from tests.fakes.openai_server import subprocess_server  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "leetcodedataset"
 CORPUS_FILES = ("v0.3.1-test-dev.jsonl.gz", "v0.2.0-train-nodes-dev.jsonl.gz")
@@ -233,32 +232,8 @@ def run_bare_repo_calls(url: str, problems: list[Problem], results: dict[str, Ju
 
 # =================================================================== 2. cycle
 
-SERVER = """
-import sys
-from http.server import ThreadingHTTPServer
-ThreadingHTTPServer.request_queue_size = 1024  # vLLM's uvicorn: 2048; http.server's 5 stalls bursts for 1 s
-from tests.fakes.openai_server import main
-main()
-"""
-
-
-@contextmanager
-def fake_vllm(model: str, latency: float, capacity: int, replies: dict[str, str], workdir: Path) -> Iterator[str]:
-    path = workdir / f"replies-{model}.json"
-    path.write_text(json.dumps(replies))
-    cmd = [sys.executable, "-c", SERVER, "--port", "0", "--model", model, "--latency", str(latency),
-           "--capacity", str(capacity), "--replies", str(path)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
-                            text=True)
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("http://"):
-            raise RuntimeError(f"the fake server did not start (exit code {proc.poll()})")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
+def fake_vllm(model: str, latency: float, capacity: int, replies: dict[str, str], workdir: Path):
+    return subprocess_server(model, replies, workdir, latency=latency, capacity=capacity)
 
 
 def corpus(k: int) -> list[Problem]:

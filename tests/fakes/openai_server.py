@@ -22,15 +22,20 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import hashlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -53,6 +58,7 @@ class FakeOpenAI:
     latency_s: float = 0.0
     capacity: int = 64
     hang_s: float = 30.0
+    backlog: int = 1024  # vLLM's uvicorn takes 2048; http.server's default 5 stalls bursts for 1 s
     responder: Callable[[dict], Reply] = echo_responder
     faults: collections.deque = field(default_factory=collections.deque)
     # observations
@@ -81,7 +87,8 @@ class FakeOpenAI:
         class Handler(_Handler):
             owner = fake
 
-        self._server = ThreadingHTTPServer((host, port), Handler)
+        server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": self.backlog})
+        self._server = server_class((host, port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True).start()
         return self.base_url
@@ -222,6 +229,29 @@ def substring_responder(replies: dict[str, str], default: str = "I cannot help."
     return respond
 
 
+@contextlib.contextmanager
+def subprocess_server(model: str, replies: dict[str, str], workdir: Path, *, latency: float = 0.0,
+                      capacity: int = 64, backlog: int = 1024) -> Iterator[str]:
+    """The fake in its own process (so a benchmark measures the client's CPU
+    alone); yields its base URL."""
+    path = workdir / f"replies-{model}.json"
+    path.write_text(json.dumps(replies))
+    root = Path(__file__).resolve().parents[2]
+    cmd = [sys.executable, "-m", "tests.fakes.openai_server", "--port", "0", "--model", model,
+           "--latency", str(latency), "--capacity", str(capacity), "--backlog", str(backlog), "--replies", str(path)]
+    proc = subprocess.Popen(cmd, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        if not url.startswith("http://"):
+            raise RuntimeError(f"the fake server did not start (exit code {proc.poll()})")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--host", default="127.0.0.1")
@@ -229,6 +259,7 @@ def main() -> None:
     ap.add_argument("--model", action="append", default=None)
     ap.add_argument("--latency", type=float, default=0.0)
     ap.add_argument("--capacity", type=int, default=64)
+    ap.add_argument("--backlog", type=int, default=1024)
     ap.add_argument("--replies", help="JSON file: {prompt substring: reply content}")
     args = ap.parse_args()
     responder = echo_responder
@@ -236,7 +267,7 @@ def main() -> None:
         with open(args.replies, encoding="utf-8") as f:
             responder = substring_responder(json.load(f))
     fake = FakeOpenAI(models=args.model or ["fake-model"], latency_s=args.latency, capacity=args.capacity,
-                      responder=responder)
+                      responder=responder, backlog=args.backlog)
     print(fake.start(args.host, args.port), flush=True)
     threading.Event().wait()
 
