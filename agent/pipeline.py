@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import dataclasses
 import logging
+import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -130,6 +132,8 @@ class Pipeline:
         self._problems: dict[tuple[int, int | None], JudgeProblem] = {}
         self._token = repo.claim_owner() + uuid.uuid4().hex[:8]
         self._succeeded: dict[int, bool] = {}  # configuration -> a request has worked
+        self._run_id: int | None = None  # the `run` row of this pipeline's work (provenance)
+        self._kind = "cycle"
         self._versions: dict[int, int | None] = {}  # problem -> its latest version's id
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._writer: asyncio.Task | None = None
@@ -151,6 +155,9 @@ class Pipeline:
         with session_scope(self.engine) as s:
             units = repo.claim_units(s, from_state, to_state, limit, f"{self._token}-{uuid.uuid4().hex[:6]}",
                                      config_ids=configs)
+            if units and self._run_id is None:  # a run is recorded once there is work
+                self._run_id = repo.start_run(s, self._kind, host=socket.gethostname(), settings={
+                    "models": [m.spec.name for m in self.models], "options": dataclasses.asdict(self.options)}).id
             if from_state is UnitState.PENDING:  # the prompts' problems, in a few queries
                 wanted = [u.problem_id for u in units if (u.problem_id, -1) not in self._problems]
                 if wanted:
@@ -162,6 +169,14 @@ class Pipeline:
                         self._problems[(pid, -1)] = problem
                         self._versions[pid] = version_id
         return units
+
+    def _finish_run(self, status: str) -> None:
+        if self._run_id is None:
+            return
+        p = self.progress
+        with session_scope(self.engine) as s:
+            repo.finish_run(s, self._run_id, status, note=f"{p.generated} generated, {p.judged} judged, "
+                                                          f"{p.retried} retried, {p.failed} failed")
 
     def _retry_later(self, unit: models.Unit, back_to: UnitState, error: str) -> None:
         tries = unit.tries + 1
@@ -288,7 +303,7 @@ class Pipeline:
             answer, reasoning, code, outcome = str(c.content)[:100_000], None, None, Outcome.NO_CODE
             log.warning("unit %s: %s", unit.id, e)
         return dict(
-            problem_version_id=self._version_id(unit.problem_id), endpoint=c.endpoint,
+            problem_version_id=self._version_id(unit.problem_id), run_id=self._run_id, endpoint=c.endpoint,
             served_model=c.served_model, sampling=model.spec.sampling.model_dump(mode="json", exclude_none=True),
             prompt_template_version=template_version(model.spec), prompt=item.messages, raw_response=c.raw,
             content=answer, reasoning=reasoning, extracted_code=code, outcome=outcome,
@@ -341,7 +356,7 @@ class Pipeline:
             self._release(unit, UnitState.GENERATED)
             raise
         with session_scope(self.engine) as s:
-            repo.record_judgement(s, gen, unit, test_set.id, result)  # type: ignore[arg-type]
+            repo.record_judgement(s, gen, unit, test_set.id, result, self._run_id)  # type: ignore[arg-type]
         self.progress.judged += 1
         self._tick()
 
@@ -394,6 +409,7 @@ class Pipeline:
     async def run(self, generate: bool = True, judge: bool = True) -> Progress:
         """Process every due unit; returns when nothing is due or in flight (units
         waiting for a retry stay for the next run)."""
+        self._kind = "cycle" if generate and judge else "generate" if generate else "judge"
         tasks: list[asyncio.Task] = []
         gen_tasks: list[asyncio.Task] = []
         if generate:  # one generation stage per model: each endpoint kept busy at its own concurrency
@@ -412,6 +428,7 @@ class Pipeline:
                 if t is not None:
                     t.cancel()
             self._flush_now()
+            self._finish_run("failed" if self.fatal else "stopped" if self.stopping.is_set() else "done")
         if self.fatal is not None:
             raise self.fatal
         return self.progress

@@ -9,7 +9,7 @@ outputs stay here and are compared by `judge.verdict.decide`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -110,9 +110,3 @@ class Judge:
 
         with ThreadPoolExecutor(max_workers=self.pool.config.parallelism) as ex:
             return list(ex.map(one, range(len(items))))
-
-
-def judge_code(problem: Problem, codes: Iterable[str], image: str) -> list[JudgeResult | JudgeError]:
-    """Convenience: a throwaway pool for a few submissions to one problem."""
-    with SandboxPool(SandboxConfig(image=image)) as pool:
-        return Judge(pool).judge_many([(problem, c) for c in codes])

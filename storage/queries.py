@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from storage.models import (
     Contest,
@@ -129,7 +129,3 @@ def test_provenance(session: Session, start: datetime | None = None,
          .select_from(Problem).join(TestSet, (TestSet.problem_id == Problem.id) & TestSet.is_current)
          .order_by(Problem.release_time, Problem.slug))
     return [ProvenanceRow(*r) for r in session.execute(_window(q, start, end)).all()]
-
-
-def configurations(session: Session) -> list[tuple[str, str]]:
-    return [tuple(r) for r in session.exec(select(ModelConfig.name, ModelConfig.config_hash)).all()]  # type: ignore[misc]
