@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -78,6 +78,66 @@ def _order_key(v: Any) -> tuple:
     return (5, json.dumps(v, sort_keys=True, default=str))
 
 
+# ------------------------------------------------------------------ bounded work
+# A submission's output is untrusted and may be huge (millions of nested
+# elements). Sorting it, copying it or building keys for it would cost the host
+# gigabytes; counting its nodes up to the expected value's count costs nothing.
+# So every comparison that builds anything from the output first checks cheap
+# properties (node count, then type and length at every level), and the work
+# left is bounded by the size of the expected value, which the host chose.
+
+
+def _size(v: Any, limit: float = math.inf) -> int:
+    """Nodes in a JSON value (each list, dict, key and scalar counts one); stops
+    counting just past `limit`, so a huge value costs `limit` steps and no copy
+    (a stack of iterators, never a stack holding a huge list's elements)."""
+    n, stack = 0, [iter((v,))]
+    while stack:
+        for x in stack[-1]:
+            n += 1 + (len(x) if isinstance(x, dict) else 0)
+            if n > limit:
+                return n
+            if isinstance(x, (list, dict)):
+                stack.append(iter(x if isinstance(x, list) else x.values()))
+                break
+        else:
+            stack.pop()
+    return n
+
+
+def _kind(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "number"
+    return type(v).__name__
+
+
+def _profile(v: Any) -> Counter:
+    """(level, kind, length) of every node: equal values, in any order at any
+    level, have equal profiles. Called only on values already known to be small."""
+    profile: Counter = Counter()
+    stack = [(v, 0)]
+    while stack:
+        x, level = stack.pop()
+        length = len(x) if isinstance(x, (list, dict, str)) else None
+        profile[(level, _kind(x), length)] += 1
+        if isinstance(x, list):
+            stack.extend((y, level + 1) for y in x)
+        elif isinstance(x, dict):
+            stack.extend((y, level + 1) for y in x.values())
+    return profile
+
+
+def same_size(expected: Any, got: Any) -> bool:
+    """As many nodes in `got` as in `expected` (a mismatch is found in at most
+    size(expected) + 1 steps, however big `got` is)."""
+    n = _size(expected)
+    return _size(got, n) == n
+
+
 def _canonical(v: Any, depth: int) -> Any:
     """Sort lists down to `depth` levels (order-insensitive comparison)."""
     if depth <= 0 or not isinstance(v, list):
@@ -86,6 +146,8 @@ def _canonical(v: Any, depth: int) -> Any:
 
 
 def unordered_match(expected: Any, got: Any, depth: int, tolerance: float) -> bool:
+    if not same_size(expected, got) or _profile(expected) != _profile(got):
+        return False
     return values_match(_canonical(expected, depth), _canonical(got, depth), tolerance)
 
 
@@ -98,13 +160,36 @@ def _fold_case(v: Any) -> Any:
 
 
 def _case_insensitive(expected: Any, got: Any, tolerance: float) -> bool:
-    return values_match(_fold_case(expected), _fold_case(got), tolerance)
+    return same_size(expected, got) and values_match(_fold_case(expected), _fold_case(got), tolerance)
+
+
+def _freeze(v: Any) -> Any:
+    """A hashable exact form of a JSON value that keeps `true` apart from `1`."""
+    if isinstance(v, list):
+        return ("list", tuple(_freeze(x) for x in v))
+    if isinstance(v, dict):
+        return ("dict", tuple(sorted((k, _freeze(x)) for k, x in v.items())))
+    return (_kind(v), v)
 
 
 def _unordered_unique(expected: Any, got: Any, tolerance: float) -> bool:
     """Set semantics: order and repetitions in the top-level list do not matter."""
     if not isinstance(expected, list) or not isinstance(got, list):
         return values_match(expected, got, tolerance)
+    # Repetitions make `got` legitimately longer than `expected`, so its size cannot
+    # be bounded; its distinct values can: each must be tolerance-equal to one of
+    # expected's, and more than a few spellings of each (1.0, 1.000001) is no answer.
+    biggest = max((_size(e) for e in expected), default=0)
+    cap = 4 * len(expected) + 16
+    distinct: dict[Any, Any] = {}
+    for x in got:
+        if _size(x, biggest) > biggest:
+            return False
+        key = _freeze(x)
+        if key not in distinct:
+            if len(distinct) >= cap:
+                return False
+            distinct[key] = x
 
     def dedup(v: list) -> list:
         out: list = []
@@ -113,13 +198,32 @@ def _unordered_unique(expected: Any, got: Any, tolerance: float) -> bool:
                 out.append(x)
         return out
 
-    return values_match(dedup(expected), dedup(got), tolerance)
+    return values_match(dedup(expected), dedup(list(distinct.values())), tolerance)
+
+
+def _char_multiset(expected: Any, got: Any, tolerance: float) -> bool:
+    """A string answer whose characters may come in any order ("return the
+    string ... in any order"): the same characters, as many times each."""
+    if isinstance(expected, str) and isinstance(got, str):
+        return len(expected) == len(got) and Counter(expected) == Counter(got)
+    return values_match(expected, got, tolerance)
+
+
+def _unordered_each(expected: Any, got: Any, tolerance: float) -> bool:
+    """Design problems: the list of call results keeps its order (call i's result
+    is at i); a call that returns a list may return it in any order."""
+    if not isinstance(expected, list) or not isinstance(got, list) or len(expected) != len(got):
+        return values_match(expected, got, tolerance)
+    return all(unordered_match(e, g, 1, tolerance) if isinstance(e, list) else values_match(e, g, tolerance)
+               for e, g in zip(expected, got, strict=True))
 
 
 CustomChecker = Callable[[Any, Any, float], bool]
 CUSTOM_CHECKERS: dict[str, CustomChecker] = {
     "case_insensitive": _case_insensitive,
     "unordered_unique": _unordered_unique,
+    "char_multiset": _char_multiset,
+    "unordered_each": _unordered_each,
 }
 
 
@@ -135,41 +239,8 @@ def outputs_match(checker: Checker, expected: Any, got: Any) -> bool:
         return False
 
 
-# "in any order" marks an order-free answer only when it is the answer that is
-# returned in any order: "You may return the answer in any order", "The answer
-# can be returned in any order", "Return them in any order". Not when something
-# else happens in any order ("the queries may be processed in any order").
-_IN_ANY_ORDER = re.compile(r"\bin\s+any\s+order\b", re.I)
-# leetcode.cn: "你可以按 任意顺序 返回答案", "按任意顺序返回"
-_ANY_ORDER_ZH = re.compile(r"(?:按|以)\s*任意\s*顺序\s*返回|返回[^。！？\n]{0,40}任意\s*顺序")
-_ANCHORS = {"return", "returned", "answer", "answers"}
-_NOT_ABOUT_ANSWER = {"given", "processed", "performed", "applied", "visited", "rearranged", "arranged",
-                     "chosen", "taken", "made", "done", "placed", "sorted", "executed", "added", "removed",
-                     "considered", "picked", "selected", "used", "swapped", "moved", "concatenated"}
-# "within 10^-5", "within 10<sup>-5</sup>", "within <code>10<sup>-6</sup></code>",
-# markdown "within `10-6`", or flattened text "within 10-5".
-_WITHIN = re.compile(r"within\s+(?:<code>|`)?\s*10\s*(?:\^|<sup>)?\s*[-\u2212]\s*(\d+)", re.I)
+# The checker a statement announces: judge/checker_choice.py (re-exported here).
+from judge.checker_choice import CheckerChoice, checker_for_statement, choose_checker  # noqa: E402
 
-
-def says_any_order(statement: str) -> bool:
-    text = re.sub(r"<[^>]+>", " ", statement)
-    if _ANY_ORDER_ZH.search(text):
-        return True
-    for m in _IN_ANY_ORDER.finditer(text):
-        sentence = re.split(r"[.!?\n]", text[: m.start()])[-1]
-        words = re.findall(r"[a-z']+", sentence.lower())[-20:]
-        anchors = [i for i, w in enumerate(words) if w in _ANCHORS]
-        if anchors and not _NOT_ABOUT_ANSWER & set(words[anchors[-1]:]):
-            return True
-    return False
-
-
-def checker_for_statement(statement: str) -> Checker:
-    """The checker LeetCode uses, as its statement announces it."""
-    within = _WITHIN.search(statement)
-    tolerance = 10.0 ** -int(within.group(1)) if within else 1e-5
-    if says_any_order(statement):
-        return Checker(kind="unordered", depth=1, tolerance=tolerance)
-    if within:
-        return Checker(kind="float", tolerance=tolerance)
-    return Checker()
+__all__ = ["CUSTOM_CHECKERS", "CheckerChoice", "checker_for_statement", "choose_checker", "numbers_match",
+           "outputs_match", "same_size", "unordered_match", "values_match"]

@@ -1,19 +1,24 @@
 """Host-side comparison: type strictness, float tolerance, unordered answers,
-custom checkers, and the checker a statement announces. Pure, no Docker."""
+custom checkers, bounded work on huge outputs, and the checker a statement
+announces (every phrasing in judge/checker_choice.RULES). Pure, no Docker."""
 
 from __future__ import annotations
 
 import math
 import random
+import tracemalloc
 from typing import Any
 
 import pytest
 
+from judge import checkers
+from judge.checker_choice import RULES, choose_checker, plain_sentences
 from judge.checkers import (
     CUSTOM_CHECKERS,
     checker_for_statement,
     numbers_match,
     outputs_match,
+    same_size,
     unordered_match,
     values_match,
 )
@@ -468,3 +473,207 @@ def test_property_unordered_accepts_permutations_and_rejects_multiset_changes(se
         assert unordered_match(v, shuffled, 1, 1e-5), (v, shuffled)
         changed = [*shuffled[:-1], rng.choice([4, "b", False, [2, 1]])]
         assert not unordered_match(v, changed, 1, 1e-5), (v, changed)
+
+
+# ------------------------------------------------------------------ new custom checkers
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "got", "match"),
+    [
+        pytest.param("char_multiset", "aabc", "cbaa", True, id="chars-permuted"),
+        pytest.param("char_multiset", "aabc", "abcc", False, id="chars-other-counts"),
+        pytest.param("char_multiset", "abc", "abcd", False, id="chars-longer"),
+        pytest.param("char_multiset", "", "", True, id="chars-empty"),
+        pytest.param("char_multiset", "ab", ["a", "b"], False, id="chars-list-is-not-a-string"),
+        pytest.param("char_multiset", "ab", None, False, id="chars-null"),
+        pytest.param("unordered_each", [None, [1, 2], 3], [None, [2, 1], 3], True, id="each-list-result-permuted"),
+        pytest.param("unordered_each", [None, [1, 2], 3], [None, 3, [2, 1]], False, id="each-calls-keep-order"),
+        pytest.param("unordered_each", [None, [1, 2]], [None, [1, 3]], False, id="each-different"),
+        pytest.param("unordered_each", [None, [[1, 2]]], [None, [[2, 1]]], False, id="each-depth-one-only"),
+        pytest.param("unordered_each", [None, 1], [None, 1, 2], False, id="each-extra-call"),
+    ],
+)
+def test_new_custom_checkers(name: str, expected: Any, got: Any, match: bool) -> None:
+    assert CUSTOM_CHECKERS[name](expected, got, 1e-5) is match
+    assert outputs_match(Checker(kind="custom", name=name), expected, got) is match
+
+
+# ------------------------------------------------------------------ bounded work on huge outputs
+# A forged result line can carry millions of nested elements. Rejecting it must
+# cost what the expected value costs, not what the output costs: measured with
+# tracemalloc (bytes allocated by the comparison) and by counting nodes visited.
+
+HUGE_CHECKERS = [
+    pytest.param(Checker(kind="unordered", depth=1), id="unordered-1"),
+    pytest.param(Checker(kind="unordered", depth=2), id="unordered-2"),
+    pytest.param(Checker(kind="unordered", depth=3), id="unordered-3"),
+    pytest.param(Checker(kind="custom", name="case_insensitive"), id="case-insensitive"),
+    pytest.param(Checker(kind="custom", name="unordered_unique"), id="unordered-unique"),
+    pytest.param(Checker(kind="custom", name="unordered_each"), id="unordered-each"),
+    pytest.param(Checker(), id="exact"),
+]
+
+
+def _peak_bytes(fn: Any) -> tuple[Any, int]:
+    tracemalloc.start()
+    try:
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.fixture(scope="module")
+def huge_outputs() -> list[Any]:
+    """Outputs with about two million nodes each, built before any measurement."""
+    wide = [[i % 7 for i in range(1000)] for _ in range(2000)]  # 2M ints in 2000 lists
+    one_long = [[1, 2], list(range(2_000_000))]  # the same top-level length as the expected
+    many = list(range(2_000_000))
+    return [wide, one_long, many]
+
+
+@pytest.mark.parametrize("checker", HUGE_CHECKERS)
+def test_a_huge_mismatching_output_is_rejected_with_bounded_memory(checker: Checker, huge_outputs: list) -> None:
+    expected = [[2, 1], [3, 4]]
+    for got in huge_outputs:
+        matched, peak = _peak_bytes(lambda got=got: outputs_match(checker, expected, got))
+        assert matched is False
+        # sorting or copying two million elements costs well over 50 MB; the
+        # bounded comparison allocates a few small lists
+        assert peak < 64 * 1024, f"{peak} bytes allocated to reject a huge output"
+
+
+def test_a_huge_output_is_counted_only_up_to_the_expected_size(huge_outputs: list,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    visits = 0
+    real = checkers._size
+
+    def counting(v: Any, limit: float = math.inf) -> int:
+        nonlocal visits
+        n = real(v, limit)
+        visits += n
+        return n
+
+    monkeypatch.setattr(checkers, "_size", counting)
+    expected = [[2, 1], [3, 4]]  # 7 nodes
+    for got in huge_outputs:
+        visits = 0
+        assert not unordered_match(expected, got, 2, 1e-5)
+        assert visits <= 7 + 8  # the expected value once, the output up to one node past it
+
+
+def test_size_and_shape_checks_do_not_reject_equal_values() -> None:
+    assert same_size([[1, 2], [3]], [[3], [2, 1]])
+    assert not same_size([[1, 2], [3]], [[1, 2, 3]])
+    # same node count, different shape: the per-level profile rejects it cheaply
+    assert not unordered_match([[1, 2], [3, 4]], [[1, 2, 3], [4]], 2, 1e-5)
+    assert not unordered_match([[1, 2], [3, 4]], [[1, 2], ["3", 4]], 2, 1e-5)
+    assert unordered_match([[1.0, 2], [3, 4]], [[4, 3], [2, 1.000001]], 2, 1e-5)
+
+
+def test_unordered_unique_rejects_too_many_distinct_values_without_sorting_them() -> None:
+    got = [float(i) for i in range(1_000_000)]
+    matched, peak = _peak_bytes(lambda: CUSTOM_CHECKERS["unordered_unique"]([1.0, 2.0], got, 1e-5))
+    assert matched is False
+    assert peak < 64 * 1024
+    # repetitions of right values are still accepted
+    assert CUSTOM_CHECKERS["unordered_unique"]([1, 2], [2, 1] * 50_000, 1e-5)
+
+
+# ------------------------------------------------------------------ the phrasing table
+
+
+def _answer_type_for(rule_name: str) -> str:
+    return "list<list<string>>" if "inner" in rule_name or "groups" in rule_name else "integer[]"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_every_rule_recognises_its_own_example(rule: Any) -> None:
+    choice = choose_checker(rule.example, _answer_type_for(rule.name))
+    assert choice.rules == [rule.name]
+    assert choice.unmatched == []
+    if not rule.levels:
+        assert choice.checker == Checker()
+    else:
+        assert (choice.checker.kind, choice.checker.depth) == ("unordered", max(rule.levels))
+
+
+PHRASINGS = [
+    # (statement, answer type, expected checker kind, depth or custom name)
+    pytest.param("Notice that the order of the output and the order of the triplets does not matter.",
+                 "list<list<integer>>", "unordered", 2, id="3sum-output-and-triplets"),
+    pytest.param("The order of the output and the order of the integers within each list do not matter.",
+                 "list<list<integer>>", "unordered", 2, id="output-and-within-each-list"),
+    pytest.param("Return the answer in any order.", "list<list<integer>>", "unordered", 1,
+                 id="return-the-answer-nested-outer-only"),
+    pytest.param("You may return the combinations in any order.", "list<list<integer>>", "unordered", 1,
+                 id="you-may-return-the-combinations"),
+    pytest.param("Return all the possible permutations. You can return the answer in any order.",
+                 "list<list<integer>>", "unordered", 1, id="permutations-keep-inner-order"),
+    pytest.param("Given an array of strings strs, group the anagrams together. You can return the answer in any "
+                 "order.", "list<list<string>>", "unordered", 2, id="group-anagrams-both-levels"),
+    pytest.param("Group all strings[i] that belong to the same shifting sequence. You may return the answer in "
+                 "any order.", "list<list<string>>", "unordered", 2, id="group-shifted-strings"),
+    pytest.param("Group the anagrams together. You can return the answer in any order.", "list<string>",
+                 "unordered", 1, id="grouping-with-a-flat-answer"),
+    pytest.param("The order of the output does not matter.", "integer[]", "unordered", 1, id="output-order"),
+    pytest.param("Return the string with the letters rearranged; you may return the string in any order.",
+                 "string", "custom", "char_multiset", id="string-in-any-order"),
+    pytest.param("Return the resulting string. The characters of the answer can be returned in any order.",
+                 "String", "custom", "char_multiset", id="string-alias"),
+    pytest.param("Return all full binary trees. You may return the final list of trees in any order.",
+                 "list<TreeNode>", "unordered", 1, id="list-of-trees"),
+    pytest.param("Notice that the order of the output and the order of the triplets does not matter.",
+                 "integer[]", "unordered", 1, id="depth-never-beyond-the-answer-lists"),
+    pytest.param("你可以按 任意顺序 返回答案。", "list<list<integer>>", "unordered", 1, id="zh-any-order"),
+    pytest.param("注意，输出的顺序和三元组的顺序并不重要。", "list<list<integer>>", "unordered", 2, id="zh-triplets"),
+    pytest.param("Return the answer in any order.", None, "unordered", 1, id="unknown-answer-type"),
+]
+
+
+@pytest.mark.parametrize(("statement", "answer_type", "kind", "detail"), PHRASINGS)
+def test_phrasings_choose_the_checker(statement: str, answer_type: str | None, kind: str, detail: Any) -> None:
+    choice = choose_checker(statement, answer_type)
+    assert choice.checker.kind == kind, choice
+    if kind == "custom":
+        assert choice.checker.name == detail
+    else:
+        assert choice.checker.depth == detail
+    assert choice.unmatched == []
+
+
+def test_design_problem_keeps_its_calls_in_order() -> None:
+    choice = choose_checker("getAll() returns the values; you may return the answer in any order.", design=True)
+    assert choice.checker == Checker(kind="custom", name="unordered_each")
+
+
+@pytest.mark.parametrize(
+    ("statement", "answer_type"),
+    [
+        pytest.param("Return any permutation of s that satisfies this property.", "string", id="any-permutation"),
+        pytest.param("The order of the elements in each group does not matter.", "list<list<integer>>",
+                     id="inner-order-only"),
+        pytest.param("Return the root of the tree. The nodes may be returned in any order.", "TreeNode",
+                     id="tree-in-any-order"),
+        pytest.param("Values can be in arbitrary order.", "integer[]", id="arbitrary-order"),
+        pytest.param("结果的顺序无关。", "integer[]", id="zh-order-irrelevant"),
+    ],
+)
+def test_order_mentions_no_rule_explains_are_reported_and_judged_exactly(statement: str, answer_type: str) -> None:
+    choice = choose_checker(statement, answer_type)
+    assert choice.unmatched, choice
+    assert choice.checker == Checker()
+
+
+def test_unrelated_order_words_are_not_reported() -> None:
+    for statement in ("Return the array sorted in ascending order.", "Process the queries in order.",
+                      "Return the answer modulo 10^9 + 7.", "You may perform the operations in any order."):
+        assert choose_checker(statement, "integer[]").unmatched == []
+
+
+def test_sentences_of_html_markdown_and_text() -> None:
+    assert plain_sentences("<p>First one.</p><p>Return them in <strong>any order</strong>.</p>") == [
+        "First one.", "Return them in any order ."]
+    assert plain_sentences("Return **any order**.\n\nNext") == ["Return any order .", "Next"]
+    assert plain_sentences("答案一。返回任意顺序") == ["答案一。", "返回任意顺序"]
