@@ -18,6 +18,7 @@ from typing import Any
 from judge.errors import JudgeError
 from judge.judging import Judge
 from judge.problem import Problem
+from judge.text import safe_json
 from judge.verdict import JudgeResult
 
 
@@ -108,7 +109,9 @@ def judge_file(
     with open(tmp, "w", encoding="utf-8") as f:
         for rec in records:
             assert rec is not None
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            # text from the submission, its output or an error may hold lone
+            # surrogates, which UTF-8 cannot encode: written backslash-escaped
+            f.write(json.dumps(safe_json(rec), ensure_ascii=False) + "\n")
             key = rec["verdict"] or "error"
             counts[key] = counts.get(key, 0) + 1
     tmp.replace(out)

@@ -5,6 +5,10 @@ the writer, foreign keys on, a busy timeout so concurrent writers queue instead
 of failing, and BEGIN IMMEDIATE for write transactions so two processes never
 deadlock upgrading read locks. Any SQLAlchemy URL works (PostgreSQL in
 production when one machine is not enough).
+
+Every string bound to a statement passes through `judge.text.safe_text`: a lone
+surrogate (valid JSON, not UTF-8) from a model, a solution or LeetCode is stored
+backslash-escaped instead of failing the whole transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_random
 
+from judge.text import is_safe, safe_text
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -35,8 +41,30 @@ def make_engine(url: str, *, read_only: bool = False, echo: bool = False) -> Eng
             url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         _configure_sqlite(engine, read_only)
-        return engine
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True)
+    else:
+        engine = sa.create_engine(url, echo=echo, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _safe_parameters, retval=True)
+    return engine
+
+
+def _safe_value(value: Any) -> Any:
+    """The value with unencodable strings made safe; the same object when nothing changes."""
+    if isinstance(value, str):
+        return value if is_safe(value) else safe_text(value)
+    if isinstance(value, (tuple, list)):
+        items = [_safe_value(v) for v in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        safe = {k: _safe_value(v) for k, v in value.items()}
+        return value if all(safe[k] is v for k, v in value.items()) else safe
+    return value
+
+
+def _safe_parameters(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                     executemany: bool) -> tuple[str, Any]:
+    return statement, _safe_value(parameters)
 
 
 @retry(retry=retry_if_exception_type(sqlite3.OperationalError), stop=stop_after_delay(SQLITE_BUSY_TIMEOUT_MS / 1000),

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from judge.text import safe_json
 from judge.verdict import Verdict
 
 
@@ -56,6 +57,9 @@ class JSONDoc(TypeDecorator):
         return dialect.type_descriptor(sa.Text() if dialect.name == "sqlite" else sa.JSON())
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        # strings escaped before serializing: escaped JSON text would decode back
+        # to the lone surrogate that no UTF-8 writer accepts
+        value = safe_json(value)
         if dialect.name != "sqlite":
             return value
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # None is JSON null, as sa.JSON
