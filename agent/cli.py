@@ -125,10 +125,13 @@ def import_pack(
     from storage import open_database
 
     loaded = PackSource(path).load()
-    stored, failed = store_problems(open_database(_settings().db_url()), loaded.problems)
+    stored, failed = store_problems(open_database(_settings().db_url()), loaded.problems,
+                                    replace_tests=replace_tests)
     failures = loaded.failures + failed
     _finish(failures, "not imported", f"{stored} problems stored, {len(failures)} not imported")
 
+    replace_tests: Annotated[bool, typer.Option(help="make the pack's tests current as they are (by default "
+                                                     "tests are only added to the current set)")] = False,
 
 @app.command("judge")
 def judge_cmd(

@@ -1,10 +1,12 @@
 """The results database: SQLModel tables with full provenance.
 
     contest ─< problem ─< problem_version          (statement, starter code, signature)
-                  │  └──< test_set ─< test_case     (versioned by content hash)
+                  │  ├──< test_set ─< test_case     (versioned by content hash; one current)
+                  │  └──< test_generation           (hidden tests: generator seed, oracle, state)
     model ─< model_config                           (sampling, template, attempts)
     problem × model_config × attempt = unit         (the keyed unit of work)
     unit ─ generation ─< judgement                  (one current per test set; history kept)
+               generation ─ leetcode_judgement      (LeetCode's own verdict, when submitted)
     run                                             (one invocation: cycle, rejudge, ...)
     result_count                                    (rollup of current results, for reports)
 
@@ -95,6 +97,29 @@ class Outcome(StrEnum):
     TRUNCATED = "truncated"
 
 
+class TestBasis(StrEnum):
+    """What the verdicts on a test set rest on (reports label every rate with it)."""
+
+    __test__ = False
+    EXAMPLES = "examples"  # only the statement's examples: tests the model was shown
+    HIDDEN = "hidden"  # tests from a pack or dataset beyond the examples
+    GENERATED = "generated"  # generated inputs with an oracle's outputs
+
+
+class TestGenState(StrEnum):
+    __test__ = False
+    PENDING = "pending"  # to do, or to retry after `next_attempt_at` (infrastructure error)
+    DONE = "done"  # a generated test set exists (`test_set_id`)
+    SKIPPED = "skipped"  # cannot be done for this problem (`reason`): it stays on its tests
+
+
+class SubmitState(StrEnum):
+    SUBMITTING = "submitting"  # claimed; the POST may or may not have reached LeetCode
+    CHECKING = "checking"  # LeetCode has it (`submission_id`): poll, never submit again
+    JUDGED = "judged"  # LeetCode's verdict is stored
+    ERROR = "error"  # LeetCode's internal error or an unreachable site: submitted again later
+
+
 def enum_column(enum: type[StrEnum], **kw: Any) -> Any:
     """A VARCHAR holding the enum's readable value, with a CHECK constraint."""
     return sa.Column(
@@ -177,6 +202,14 @@ class TestSet(SQLModel, table=True):
     provenance: dict = Field(default_factory=dict, sa_type=JSONDoc)  # {"example": 3, ...}
     is_current: bool = True
     created_at: datetime = _ts()
+    # how the set came to be (storage/test_sets.py): as a source delivered it, merged
+    # from a source into the current set, or the current set plus generated tests
+    kind: str = Field(default="source", max_length=16)  # source | merged | generated
+    basis: str = Field(default="examples", max_length=16)  # what a verdict on it rests on: TestBasis
+    parent_id: int | None = Field(default=None, foreign_key="test_set.id")  # the set it extends
+    oracle: str | None = Field(default=None, max_length=32)  # whose outputs the generated tests carry
+    seed: int | None = None  # the input generator's seed
+    origin: dict = Field(default_factory=dict, sa_type=JSONDoc)  # rule, generator counts, oracle response ids
 
 
 class TestCase(SQLModel, table=True):
@@ -323,3 +356,54 @@ class ResultWeekCount(SQLModel, table=True):
     release_week: str = Field(max_length=10, primary_key=True)
     result: str = Field(max_length=32, primary_key=True)
     n: int = 0
+
+
+class TestGeneration(SQLModel, table=True):
+    """Hidden tests for one problem from one oracle: the generator's seed, the state,
+    the test set it produced. While it is pending, the daemon keeps the problem's
+    units away from the judge (a verdict on examples alone would be recorded)."""
+
+    __test__ = False
+    __tablename__ = "test_generation"
+    __table_args__ = (sa.UniqueConstraint("problem_id", "oracle", name="uq_test_generation"),)
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    oracle: str = Field(max_length=32)
+    seed: int
+    count: int
+    state: TestGenState = Field(sa_column=enum_column(TestGenState, nullable=False))
+    test_set_id: int | None = Field(default=None, foreign_key="test_set.id")
+    reason: str | None = None
+    tries: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    stats: dict = Field(default_factory=dict, sa_type=JSONDoc)  # counts, oracle calls, seconds
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class LeetCodeJudgement(SQLModel, table=True):
+    """LeetCode's own verdict on a generation (the submit backend): a second,
+    authoritative judgement beside the local one, with its own provenance."""
+
+    __tablename__ = "leetcode_judgement"
+    id: int | None = Field(default=None, primary_key=True)
+    generation_id: int = Field(foreign_key="generation.id", unique=True)
+    state: SubmitState = Field(sa_column=enum_column(SubmitState, nullable=False))
+    site: str = Field(max_length=64)
+    question_id: str = Field(max_length=32)
+    submission_id: str | None = Field(default=None, max_length=64)
+    verdict: Verdict | None = Field(default=None, sa_column=enum_column(Verdict, nullable=True))
+    status_code: int | None = None
+    status_msg: str | None = None
+    passed: int | None = None  # total_correct
+    total: int | None = None  # total_testcases
+    runtime_ms: float | None = None
+    memory_kb: int | None = None
+    detail: dict = Field(default_factory=dict, sa_type=JSONDoc)  # last test, outputs, error texts
+    tries: int = 0
+    error: str | None = None
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    judged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    run_id: int | None = Field(default=None, foreign_key="run.id")
+    created_at: datetime = _ts()

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from judge import problem as pf
 from judge.verdict import JudgeResult, Verdict
+from storage import test_sets
 from storage.errors import IntegrityViolation, NotFound
 from storage.models import (
     Contest,
@@ -100,9 +101,12 @@ def _version_content(p: pf.Problem) -> dict:
     }
 
 
-def upsert_problem(session: Session, p: pf.Problem) -> tuple[Problem, ProblemVersion, TestSet]:
+def upsert_problem(session: Session, p: pf.Problem, *,
+                   replace_tests: bool = False) -> tuple[Problem, ProblemVersion, TestSet]:
     """Store a judge-ready problem; a changed statement or test set becomes a new
-    version and the older ones stay (verdicts name the test set they used)."""
+    version and the older ones stay (verdicts name the test set they used). Which
+    test set is current follows the rule in storage/test_sets.py: tests are only
+    added, unless `replace_tests`."""
     site = p.source.site or p.source.kind
     contest_id = None
     if p.contest is not None:
@@ -142,34 +146,7 @@ def upsert_problem(session: Session, p: pf.Problem) -> tuple[Problem, ProblemVer
     session.exec(sa.update(ProblemVersion).where(ProblemVersion.problem_id == row.id,
                                                  ProblemVersion.id != version.id).values(is_current=False))
 
-    test_set = session.exec(select(TestSet).where(
-        TestSet.problem_id == row.id, TestSet.version == p.test_set_version())).first()
-    if test_set is None:
-        test_set = _add_test_set(session, row.id, p)
-    if not test_set.is_current:
-        test_set.is_current = True
-        session.add(test_set)
-    session.exec(sa.update(TestSet).where(TestSet.problem_id == row.id, TestSet.id != test_set.id)
-                 .values(is_current=False))
-    return row, version, test_set
-
-
-def _add_test_set(session: Session, problem_id: int, p: pf.Problem) -> TestSet:
-    provenance: dict[str, int] = {}
-    for t in p.tests:
-        provenance[t.source] = provenance.get(t.source, 0) + 1
-    ts = TestSet(problem_id=problem_id, version=p.test_set_version(),
-                 checker=p.checker.model_dump(mode="json"), limits=p.limits.model_dump(mode="json"),
-                 n_tests=len(p.tests), provenance=provenance)
-    session.add(ts)
-    _flush(session, "test set", f"{p.slug}@{ts.version}")
-    session.add_all(
-        TestCase(test_set_id=ts.id, idx=i, input=t.input, expected=t.expected, source=t.source,
-                 comparable=t.comparable, note=t.note)
-        for i, t in enumerate(p.tests)
-    )
-    _flush(session, "test cases", f"{p.slug}@{ts.version}")
-    return ts
+    return row, version, test_sets.adopt(session, row.id, p, replace=replace_tests)
 
 
 def get_problem(session: Session, slug: str, site: str | None = None) -> Problem:

@@ -47,7 +47,7 @@ def _insert(conn: Connection, tables: dict[str, sa.Table], rows: Rows, table_nam
             **values: Any) -> int:
     """Insert one row with a core insert (ids from the database's own sequence, so
     later inserts by the access layer do not collide); remember it with its id."""
-    table = tables[table_name]
+    table = _json_aware(tables[table_name])  # JSON is TEXT on SQLite since 0005: bind as the models do
     for column, fill in _FILL.get(table_name, {}).items():  # columns later revisions added
         if column in table.c and column not in values:
             values[column] = fill(values)
@@ -185,6 +185,7 @@ SEEDS: dict[str, Callable[[Connection], Rows]] = {
     "0002": seed_0001,  # 0002 added views only: the tables, and so the seed, are 0001's
     "0003": seed_0003,
     "0004": seed_0003,  # 0004 added problem_version.is_current (filled by _FILL)
+    "0005": seed_0003,  # 0005 retyped JSON columns on SQLite only
 }
 
 

@@ -181,8 +181,12 @@ def test_changed_tests_make_a_new_current_test_set_and_keep_the_old(engine: Engi
         assert [(t.input, t.expected) for t in repo.load_problem(session, row.id).tests] == new_tests
         assert [(t.input, t.expected) for t in repo.load_problem(session, row.id, ts_old.id).tests] == old_tests
         assert count(session, TestCase) == 3
-    # back to the old tests: the old set is current again, nothing new is stored
+    # the old (poorer) tests again: tests are only added, the richer set stays current
     _, _, ts_again = store(engine, p_old)
+    assert ts_again.id == ts_new.id
+    # an explicit replace: the old set is current again, nothing new is stored
+    with session_scope(engine) as session:
+        _, _, ts_again = repo.upsert_problem(session, p_old, replace_tests=True)
     assert ts_again.id == ts_old.id
     with session_scope(engine) as session:
         current = session.exec(select(TestSet.id).where(TestSet.is_current)).all()
