@@ -6,6 +6,7 @@
     │   ├── CloudflareChallenge              HTTP 403/503 "Just a moment..." page
     │   └── TruncatedResponse                a body that is not the JSON it claims to be
     ├── HTTPStatusError                      any other 4xx: a request we got wrong
+    ├── SessionExpired (PermissionError)     a login-only endpoint sent us to the login page
     ├── ContestNotStarted                    problems are not public yet (says when)
     ├── PaidOnly                             no statement/metaData without premium
     ├── NotFound (LookupError)               unknown contest or problem slug
@@ -46,6 +47,15 @@ class HTTPStatusError(SourceError):
     def __init__(self, url: str, status: int) -> None:
         super().__init__(f"{url}: HTTP {status}")
         self.status = status
+
+
+class SessionExpired(SourceError, PermissionError):
+    """The LeetCode session cookies are missing, expired or refused (never retried:
+    only fresh cookies help). The message never holds a cookie."""
+
+    def __init__(self, url: str, how: str = "redirected to the login page") -> None:
+        super().__init__(f"{url}: {how}; the LeetCode session is missing or expired "
+                         "(set fresh LEETCODE_SESSION and csrftoken cookies)")
 
 
 class ContestNotStarted(SourceError):

@@ -33,6 +33,7 @@ from agent.sources.errors import (
     HTTPStatusError,
     NotFound,
     RateLimited,
+    SessionExpired,
     SourceUnavailable,
     TruncatedResponse,
     UnexpectedShape,
@@ -124,11 +125,24 @@ class LeetCodeClient:
 
     # ------------------------------------------------------------- transport
 
-    def _request(self, method: str, path: str, body: dict | None = None) -> Any:
+    @property
+    def has_session(self) -> bool:
+        """Both login cookies are configured (running and submitting code need them)."""
+        return {"LEETCODE_SESSION", "csrftoken"} <= set(self._http.cookies.keys())
+
+    def request_json(self, method: str, path: str, body: dict | None = None, *,
+                     headers: dict[str, str] | None = None) -> Any:
+        """One paced, retried request for a JSON answer (agent/sources/leetcode_judge.py)."""
+        return self._request(method, path, body, headers=headers)
+
+    def _request(self, method: str, path: str, body: dict | None = None, *,
+                 headers: dict[str, str] | None = None) -> Any:
         def once() -> Any:
             self._pacer.wait()
-            response = self._http.request(method, path, json=body)
+            response = self._http.request(method, path, json=body, headers=headers)
             url = f"{method} {path}"
+            if response.history and "/accounts/login" in response.url.path:
+                raise SessionExpired(url)
             if response.status_code == 429:
                 raise RateLimited(url)
             if _is_challenge(response):
