@@ -131,6 +131,7 @@ class FakeLeetCode:
         self.past: list[dict] = []  # pastContests data entries, newest first
         self.upcoming: list[dict] = []  # topTwoContests / contestUpcomingContests entries
         self.requests: list[Recorded] = []
+        self.judge: Any = None  # run/submit/check endpoints: tests/fakes/leetcode_judge.py FakeJudge.attach
         self._faults: dict[str, deque[Fault]] = {}
         self._lock = threading.Lock()
         self._release = threading.Event()
@@ -337,6 +338,10 @@ class _Handler(BaseHTTPRequestHandler):
             status, document = fake._answer_graphql(rec.body)
         elif self.command == "GET" and _INFO_PATH.match(path):
             status, document = fake._answer_info(rec.slug or "")
+        elif fake.judge is not None and fake.judge.operation(path):
+            rec.operation = fake.judge.operation(path)  # "interpret", "submit", "check": fault keys too
+            keys = [rec.operation, *keys]
+            status, document = fake.judge.answer(self.command, path, rec)
         else:
             status, document = 404, None
         with fake._lock:
@@ -363,6 +368,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def _send_json(self, status: int, document: Any) -> None:
+        if hasattr(document, "content_type"):  # the judge's redirects and HTML pages
+            self._send(document.status, document.body, document.content_type, headers=document.headers)
+            return
         if document is None:
             self._send(status, b"<html><body><h1>Page Not Found</h1></body></html>", "text/html; charset=utf-8")
             return

@@ -1,0 +1,78 @@
+"""Oracles: expected outputs for generated test inputs, behind one interface.
+
+    oracle.answer(problem, inputs) -> OracleReport
+        .answers[i]   Answer: `ok` with `expected`, or dropped with a `reason`
+                      ("rejected": the oracle refused the input as invalid;
+                      "failed": its reference erred or ran out of time on it)
+        .refs         the oracle's response ids (provenance of the outputs)
+        .calls        requests made to the oracle
+
+Backends: `leetcode` (LeetCode's "Run code" answers with its own reference
+solution, agent/oracle/leetcode.py) and `reference` (the problem pack's
+reference solution, run in our sandbox, agent/oracle/reference.py). Without an
+oracle a problem stays on the tests it has, labelled as such.
+
+Errors:
+
+    OracleError
+    ├── OracleUnavailable (RuntimeError)  infrastructure: LeetCode unreachable or rate
+    │                                     limited after every retry, Docker down. The
+    │                                     problem waits and is tried again; never a test.
+    └── OracleConfigError (ValueError)    cannot work as configured (no or an expired
+                                          LeetCode session, no reference solution):
+                                          says what to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from judge.problem import Problem
+
+ORACLES = ("leetcode", "reference")
+
+
+class OracleError(Exception):
+    """Base class of the oracles' errors."""
+
+
+class OracleUnavailable(OracleError, RuntimeError):
+    def __init__(self, oracle: str, reason: str) -> None:
+        super().__init__(f"oracle {oracle} unavailable: {reason}")
+        self.oracle, self.reason = oracle, reason
+
+
+class OracleConfigError(OracleError, ValueError):
+    def __init__(self, oracle: str, reason: str) -> None:
+        super().__init__(f"oracle {oracle}: {reason}")
+        self.oracle, self.reason = oracle, reason
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: Literal["ok", "rejected", "failed"]
+    expected: Any = None
+    reason: str | None = None
+    ref: str | None = None  # the oracle response this answer came from
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class OracleReport:
+    answers: list[Answer]
+    refs: list[str] = field(default_factory=list)
+    calls: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(a.status == status for a in self.answers)
+
+
+class Oracle(Protocol):
+    name: str
+
+    def answer(self, problem: Problem, inputs: Sequence[str]) -> OracleReport: ...
