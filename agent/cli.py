@@ -20,7 +20,9 @@ import_app = typer.Typer(no_args_is_help=True, help="Import problems from datase
 db_app = typer.Typer(no_args_is_help=True, help="The results database.")
 problems_app = typer.Typer(no_args_is_help=True, help="Problems in the results database.")
 app.add_typer(problems_app, name="problems")
+tests_app = typer.Typer(no_args_is_help=True, help="Hidden tests: generated inputs with an oracle's outputs.")
 app.add_typer(image_app, name="judge-image")
+app.add_typer(tests_app, name="tests")
 app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
 err = Console(stderr=True)
@@ -243,6 +245,90 @@ def _cycle(settings: Settings, *, do_sync: bool, generate: bool, judge: bool, mo
     from agent.progress_view import PipelineView
     from storage import open_database
     from storage.errors import NotFound
+
+@tests_app.command("generate")
+def tests_generate(
+    problem: Annotated[list[str] | None, typer.Option("--problem", help="a problem slug (repeatable)")] = None,
+    contest: Annotated[str | None, typer.Option(help="every problem of this contest")] = None,
+    oracle: Annotated[str | None, typer.Option(help="leetcode or reference (default: the testgen.oracle setting)")] = None,
+    seed: Annotated[int | None, typer.Option(help="the input generator's seed")] = None,
+    count: Annotated[int | None, typer.Option(min=1, help="inputs to generate per problem")] = None,
+) -> None:
+    """Generate hidden tests (inputs, then the oracle's outputs) as a new test set; judged
+    units go back to the judge. Without --problem/--contest: every problem due."""
+    from agent.oracle import OracleConfigError
+    from agent.oracle.runner import TestGenOptions, generate_hidden_tests
+    from agent.oracle.show import problem_ids
+    from agent.wiring import open_oracle
+    from storage import open_database
+    from storage.errors import NotFound
+
+    settings = _settings()
+    t = settings.testgen
+    name = oracle or t.oracle
+    if name not in ("leetcode", "reference"):
+        raise _fail("no oracle: pass --oracle leetcode|reference or set testgen.oracle")
+    options = TestGenOptions(seed=t.seed if seed is None else seed, count=count or t.count,
+                             max_input_bytes=t.max_input_bytes, backoff_s=t.backoff_s)
+    engine = open_database(settings.db_url())
+    try:
+        ids = problem_ids(engine, problem or [], contest) if problem or contest else None
+        with open_oracle(settings, name) as o:
+            report = generate_hidden_tests(engine, o, options, problem_ids=ids, sources=t.sources,
+                                           on_problem=lambda slug: err.print(f"hidden tests for {slug}"))
+    except (NotFound, OracleConfigError, JudgeError) as e:
+        raise _fail(str(e)) from None
+    for slug in report.done:
+        st = report.stats.get(slug, {})
+        typer.echo(f"{slug}: {st.get('kept')} hidden tests ({st.get('generated')} generated, {st.get('invalid')} "
+                   f"invalid, {st.get('duplicates')} duplicates, {st.get('rejected')} rejected, {st.get('failed')} "
+                   f"failed; {st.get('oracle_calls')} oracle calls)")
+    for slug, reason in report.skipped:
+        typer.echo(f"{slug}: stays on its tests: {reason}")
+    _finish(report.waiting, "waiting:", f"{len(report.done)} problems with hidden tests, {len(report.skipped)} "
+            f"skipped, {len(report.waiting)} waiting; {report.requeued} judged units to judge again")
+
+
+@tests_app.command("show")
+def tests_show(slug: str) -> None:
+    """A problem's current test set with its provenance, the history, the generation state."""
+    from agent.oracle.show import describe
+    from storage import open_database
+    from storage.errors import NotFound
+
+    try:
+        typer.echo("\n".join(describe(open_database(_settings().db_url(), read_only=True), slug)))
+    except NotFound as e:
+        raise _fail(str(e)) from None
+
+
+@app.command("submit")
+def submit_cmd(
+    model: Annotated[list[str] | None, typer.Option("--model", help="a configuration name (repeatable)")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="at most this many submissions")] = None,
+) -> None:
+    """Submit first attempts to LeetCode; its verdicts are stored beside the local ones
+    (needs the LeetCode session cookies; paced and capped per day by the submit settings)."""
+    from agent.sources.errors import SessionExpired
+    from agent.submit import submit_first_attempts
+    from agent.wiring import leetcode_client, leetcode_judge_api
+    from storage import open_database
+
+    settings = _settings()
+    engine = open_database(settings.db_url())
+    sub = settings.submit
+    with leetcode_client(settings) as client:
+        try:
+            api = leetcode_judge_api(settings, client, sub.min_interval_s)
+        except SessionExpired as e:
+            raise _fail(str(e)) from None
+        report = submit_first_attempts(engine, api, attempts=sub.attempts, daily_cap=sub.daily_cap, models=model,
+                                       limit=limit)
+    for slug, verdict in report.judged:
+        typer.echo(f"{slug}: {verdict}")
+    _finish(report.errors, "error:", f"{len(report.judged)} judged by LeetCode, {len(report.errors)} errors"
+            + (", the daily cap is reached" if report.capped else ""), [report.stopped] if report.stopped else [])
+
 
     engine = open_database(settings.db_url())
     try:

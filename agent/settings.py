@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
@@ -46,6 +47,31 @@ class LeetCodeSettings(BaseModel):
     backoff_s: float = Field(default=2.0, ge=0)
 
 
+class TestgenSettings(BaseModel):
+    """Hidden tests for live problems: generated inputs, expected outputs from an oracle."""
+
+    oracle: Literal["leetcode", "reference"] | None = None  # none: problems stay on the tests they have
+    sources: list[str] = ["leetcode"]  # problems of these sources get hidden tests in every cycle
+    count: int = Field(default=40, ge=1)  # inputs generated per problem
+    seed: int = 0  # the input generator's seed (the same inputs every time)
+    max_input_bytes: int = Field(default=2_000_000, ge=1000)
+    batch_size: int = Field(default=10, ge=1)  # inputs per LeetCode "Run code"
+    batch_bytes: int = Field(default=500_000, ge=1000)
+    min_interval_s: float = Field(default=5.0, ge=0)  # between LeetCode runs or submits
+    poll_interval_s: float = Field(default=1.0, ge=0)
+    poll_timeout_s: float = Field(default=120.0, gt=0)
+    backoff_s: float = Field(default=300.0, ge=0)  # an unavailable oracle: the problem waits, doubling
+
+
+class SubmitSettings(BaseModel):
+    """The LeetCode submit backend: LeetCode's own verdict on first attempts."""
+
+    enabled: bool = False  # the daemon and `lcagent run` submit after judging
+    attempts: int = Field(default=1, ge=1)  # units with attempt <= this are submitted
+    daily_cap: int = Field(default=50, ge=0)  # submissions per UTC day, all models together
+    min_interval_s: float = Field(default=15.0, ge=0)
+
+
 class PipelineSettings(BaseModel):
     sources: list[str] = ["leetcode", "pack"]  # problems of these sources get units
     max_tries: int = Field(default=5, ge=1)  # infrastructure failures before "failed"
@@ -75,6 +101,8 @@ class Settings(BaseSettings):
     models: list[ModelSpec] = []  # none: the one model the local vLLM serves
     pipeline: PipelineSettings = PipelineSettings()
     daemon: DaemonSettings = DaemonSettings()
+    testgen: TestgenSettings = TestgenSettings()
+    submit: SubmitSettings = SubmitSettings()
 
     def model_specs(self) -> list[ModelSpec]:
         return self.models or [ModelSpec(name="local", served_id="*")]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from agent.oracle import Oracle
 from agent.settings import Settings
 from agent.sources.leetcode_client import LeetCodeClient
+from agent.sources.leetcode_judge import LeetCodeJudgeAPI
 from judge.image import image_tag
 from judge.judging import Judge
 from judge.remote import RemoteJudge
@@ -47,3 +49,39 @@ def leetcode_client(settings: Settings) -> LeetCodeClient:
         csrf_token=lc.csrftoken.get_secret_value() if lc.csrftoken else None,
         min_interval_s=lc.min_interval_s, attempts=lc.attempts, backoff_s=lc.backoff_s,
     )
+
+
+@contextmanager
+def open_oracle(settings: Settings, name: str | None = None) -> Iterator[Oracle]:
+    """The configured oracle (or `name`): LeetCode's "Run code" on the configured
+    session, or reference solutions in the local Docker sandbox."""
+    from agent.oracle import OracleConfigError
+    from agent.oracle.leetcode import LeetCodeOracle
+    from agent.oracle.reference import ReferenceOracle
+    from agent.sources.errors import SessionExpired
+
+    name = name or settings.testgen.oracle
+    if name == "leetcode":
+        with leetcode_client(settings) as client:
+            try:
+                api = leetcode_judge_api(settings, client, settings.testgen.min_interval_s)
+            except SessionExpired as e:
+                raise OracleConfigError("leetcode", str(e)) from None
+            t = settings.testgen
+            yield LeetCodeOracle(api, batch_size=t.batch_size, batch_bytes=t.batch_bytes)
+        return
+    if name == "reference":
+        if settings.judge.url:
+            raise OracleConfigError("reference", "runs reference solutions in a local Docker sandbox, "
+                                                 f"not through the judge service at {settings.judge.url}")
+        with SandboxPool(sandbox_config(settings)) as pool:
+            yield ReferenceOracle(pool)
+        return
+    raise OracleConfigError(str(name), "unknown oracle (leetcode or reference)")
+
+
+def leetcode_judge_api(settings: Settings, client: LeetCodeClient, min_interval_s: float) -> LeetCodeJudgeAPI:
+    """Run/submit on `client` (SessionExpired without cookies)."""
+    t = settings.testgen
+    return LeetCodeJudgeAPI(client, min_interval_s=min_interval_s, poll_interval_s=t.poll_interval_s,
+                            poll_timeout_s=t.poll_timeout_s)

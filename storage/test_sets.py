@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -28,7 +29,20 @@ from sqlmodel import Session, select
 from judge import problem as pf
 from judge.errors import ProblemError
 from storage.errors import IntegrityViolation, NotFound
-from storage.models import TestBasis, TestCase, TestSet
+from storage.models import (
+    Generation,
+    Judgement,
+    Outcome,
+    Problem,
+    TestBasis,
+    TestCase,
+    TestGeneration,
+    TestGenState,
+    TestSet,
+    Unit,
+    UnitState,
+    utcnow,
+)
 
 Rule = Literal["first", "same", "kept", "added", "merged", "replaced", "generated"]
 
@@ -215,3 +229,47 @@ def _flush(session: Session, entity: str, key: str) -> None:
     except IntegrityError as e:
         session.rollback()
         raise IntegrityViolation(entity, key, str(e.orig).splitlines()[0]) from None
+
+
+# ------------------------------------------------------------- test generation
+
+
+def awaiting_tests(oracle: str, sources: Sequence[str]) -> sa.Select:
+    """Ids of the problems (of these sources) whose hidden tests from `oracle` are
+    not settled yet: never generated, or waiting for a retry. The pipeline keeps
+    their units from the judge: a verdict on examples alone would be recorded."""
+    settled = select(TestGeneration.problem_id).where(
+        TestGeneration.oracle == oracle, TestGeneration.state.in_([TestGenState.DONE, TestGenState.SKIPPED]))  # type: ignore[attr-defined]
+    return select(Problem.id).where(Problem.source_kind.in_(list(sources)), Problem.id.not_in(settled))  # type: ignore[attr-defined, union-attr]
+
+
+def due_for_tests(session: Session, oracle: str, sources: Sequence[str], now: datetime) -> list[int]:
+    waiting = select(TestGeneration.problem_id).where(
+        TestGeneration.oracle == oracle, TestGeneration.next_attempt_at > now)  # type: ignore[operator]
+    q = awaiting_tests(oracle, sources).where(Problem.id.not_in(waiting)).order_by(Problem.id)  # type: ignore[union-attr]
+    return list(session.exec(q).all())  # type: ignore[call-overload]
+
+
+def generation_row(session: Session, problem_id: int, oracle: str, seed: int, count: int) -> TestGeneration:
+    row = session.exec(select(TestGeneration).where(TestGeneration.problem_id == problem_id,
+                                                    TestGeneration.oracle == oracle)).first()
+    if row is None:
+        row = TestGeneration(problem_id=problem_id, oracle=oracle, seed=seed, count=count,
+                             state=TestGenState.PENDING)
+    row.seed, row.count, row.updated_at = seed, count, utcnow()
+    return row
+
+
+def requeue_judged(session: Session, problem_id: int) -> int:
+    """Units of the problem judged on a test set that is no longer current go back
+    to the judge (their old verdicts stay as history); returns how many."""
+    current = select(TestSet.id).where(TestSet.problem_id == problem_id, TestSet.is_current).scalar_subquery()
+    ids = list(session.exec(
+        select(Unit.id).join(Generation, Generation.unit_id == Unit.id)
+        .join(Judgement, (Judgement.generation_id == Generation.id) & Judgement.is_current)  # type: ignore[arg-type]
+        .where(Unit.problem_id == problem_id, Unit.state == UnitState.JUDGED, Generation.outcome == Outcome.CODE,
+               Judgement.test_set_id != current)).all())
+    if ids:
+        session.exec(sa.update(Unit).where(Unit.id.in_(ids))  # type: ignore[call-overload, union-attr]
+                     .values(state=UnitState.GENERATED, tries=0, next_attempt_at=None, updated_at=utcnow()))
+    return len(ids)

@@ -18,9 +18,12 @@ Errors:
     ├── OracleUnavailable (RuntimeError)  infrastructure: LeetCode unreachable or rate
     │                                     limited after every retry, Docker down. The
     │                                     problem waits and is tried again; never a test.
-    └── OracleConfigError (ValueError)    cannot work as configured (no or an expired
-                                          LeetCode session, no reference solution):
-                                          says what to fix.
+    ├── OracleConfigError (ValueError)    cannot work as configured (no or an expired
+    │                                     LeetCode session, no judge image): says what
+    │                                     to fix; no problem gets tests until it is.
+    └── NotAnswerable (ValueError)        this problem cannot be answered (no reference
+                                          solution, no LeetCode question id): it stays
+                                          on the tests it has.
 """
 
 from __future__ import annotations
@@ -47,6 +50,12 @@ class OracleUnavailable(OracleError, RuntimeError):
 class OracleConfigError(OracleError, ValueError):
     def __init__(self, oracle: str, reason: str) -> None:
         super().__init__(f"oracle {oracle}: {reason}")
+        self.oracle, self.reason = oracle, reason
+
+
+class NotAnswerable(OracleError, ValueError):
+    def __init__(self, oracle: str, slug: str, reason: str) -> None:
+        super().__init__(f"oracle {oracle} cannot answer problem {slug}: {reason}")
         self.oracle, self.reason = oracle, reason
 
 

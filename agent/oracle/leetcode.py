@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from agent.oracle import Answer, OracleConfigError, OracleReport, OracleUnavailable
+from agent.oracle import Answer, NotAnswerable, OracleConfigError, OracleReport, OracleUnavailable
 from agent.sources.errors import SessionExpired, SourceUnavailable, UnexpectedShape
 from agent.sources.leetcode_judge import (
     CheckTimeout,
@@ -99,7 +99,7 @@ class LeetCodeOracle:
 
     def answer(self, problem: Problem, inputs: Sequence[str]) -> OracleReport:
         if not problem.backend_id:
-            raise OracleConfigError(self.name, f"problem {problem.slug} has no LeetCode question id")
+            raise NotAnswerable(self.name, problem.slug, "it has no LeetCode question id")
         code = stub_code(problem)
         answer_type = None if isinstance(problem.signature, DesignSignature) else problem.signature.answer_type()
         results: dict[int, Answer] = {}

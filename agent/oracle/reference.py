@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agent.oracle import Answer, OracleConfigError, OracleReport, OracleUnavailable
+from agent.oracle import Answer, NotAnswerable, OracleConfigError, OracleReport, OracleUnavailable
 from judge.errors import JudgeImageMissing, SandboxUnavailable
 from judge.outputs import run_outputs
 from judge.problem import Problem
@@ -22,7 +22,7 @@ class ReferenceOracle:
 
     def answer(self, problem: Problem, inputs: Sequence[str]) -> OracleReport:
         if not problem.reference_solution:
-            raise OracleConfigError(self.name, f"problem {problem.slug} has no reference solution")
+            raise NotAnswerable(self.name, problem.slug, "it has no reference solution")
         try:
             outputs = run_outputs(self.pool, problem, problem.reference_solution, inputs)
         except JudgeImageMissing as e:

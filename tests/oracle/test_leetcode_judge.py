@@ -6,6 +6,7 @@ rate limiting, Cloudflare pages, expired cookies, rejected inputs, and the
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 
@@ -169,7 +170,7 @@ def test_pacing_keeps_below_leetcodes_rate_limit(lc: tuple) -> None:
         api.run(SLUG, fake.questions[SLUG]["questionId"], "x", ["[5]\n1"])
     posts = fake.requests_for("interpret")
     assert all(r.fault is None for r in posts) and len(posts) == 3
-    assert all(b.at - a.at >= 0.3 for a, b in zip(posts, posts[1:], strict=False))
+    assert all(b.at - a.at >= 0.3 for a, b in itertools.pairwise(posts))
 
 
 def test_an_expired_session_is_a_named_error_without_the_cookies(lc: tuple) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.oracle import OracleConfigError
+from agent.oracle import NotAnswerable
 from agent.oracle.reference import ReferenceOracle
 from judge.outputs import run_outputs
 from judge.problem import Problem
@@ -52,7 +52,7 @@ def test_the_reference_oracle_answers_with_provenance(sandbox_pool: object) -> N
     assert [a.status for a in report.answers] == ["ok", "failed", "failed", "ok"]
     assert [a.expected for a in report.answers if a.ok] == [6, 0]
     assert report.refs and report.refs[0].startswith("reference:lcagent-judge:")
-    with pytest.raises(OracleConfigError, match="no reference solution"):
+    with pytest.raises(NotAnswerable, match="no reference solution"):
         ReferenceOracle(sandbox_pool).answer(twice(None), ["1"])  # type: ignore[arg-type]
 
 

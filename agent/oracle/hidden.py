@@ -1,0 +1,104 @@
+"""Hidden tests for one problem: generated inputs, validated, answered by an oracle.
+
+    inputs  = agent.testgen.generate_inputs(problem, seed=..., count=...)   (pure, seeded)
+    valid   = those the parsed constraints and the signature accept, new ones only
+    answers = oracle.answer(problem, valid)                                 (LeetCode / reference)
+    tests   = the answered inputs, source "generated", with the oracle's outputs
+
+Pure apart from the oracle (no database here: agent/oracle/runner.py stores).
+Every input that does not become a test is counted by why: invalid, duplicate,
+rejected by the oracle, failed (its reference erred), unparsable.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from agent.oracle import Oracle
+from judge import harness
+from judge.errors import ProblemError
+from judge.problem import Problem, Test
+from judge.signature import check_input
+
+
+@dataclass
+class HiddenTests:
+    slug: str
+    state: Literal["done", "skipped"]
+    tests: list[Test] = field(default_factory=list)
+    reason: str | None = None  # why skipped
+    refs: list[str] = field(default_factory=list)  # the oracle's response ids
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InputSource:
+    """Where inputs come from and what checks them (agent.testgen by default):
+    `generate(problem, seed=, count=, max_input_bytes=)` returns an object with
+    `inputs`, `constraints`, `skipped_reason`, `unknown_clauses`;
+    `validate(constraints, input_text, signature)` returns the violations."""
+
+    generate: Callable[..., Any]
+    validate: Callable[[Any, str, Any], list[str]]
+    name: str = "agent.testgen"
+
+
+def default_inputs() -> InputSource:
+    from agent.testgen import generate_inputs, validate_input
+
+    return InputSource(generate_inputs, validate_input)
+
+
+def make_hidden_tests(problem: Problem, oracle: Oracle, *, seed: int, count: int = 40,
+                      max_input_bytes: int = 2_000_000, source: InputSource | None = None) -> HiddenTests:
+    """Generate, validate and answer; OracleUnavailable/OracleConfigError pass through."""
+    source = source or default_inputs()
+    generate_inputs, validate_input = source.generate, source.validate
+    stats: dict[str, Any] = {"requested": count, "seed": seed, "oracle": oracle.name, "generator": source.name}
+    if problem.tests and not any(t.comparable for t in problem.tests):
+        return HiddenTests(problem.slug, "skipped", reason="no example has a comparable output (LeetCode judges "
+                           "it with its own checker): generated outputs could not be compared either", stats=stats)
+    started = time.perf_counter()
+    generated = generate_inputs(problem, seed=seed, count=count, max_input_bytes=max_input_bytes)
+    stats["generate_s"] = round(time.perf_counter() - started, 4)
+    stats["generated"] = len(generated.inputs)
+    stats["unknown_clauses"] = list(generated.unknown_clauses or [])
+    if generated.skipped_reason:
+        return HiddenTests(problem.slug, "skipped", reason=f"input generator: {generated.skipped_reason}",
+                           stats=stats)
+    seen = {t.input for t in problem.tests}
+    inputs: list[str] = []
+    invalid: list[str] = []
+    duplicates = 0
+    for text in generated.inputs:
+        if text in seen:
+            duplicates += 1
+            continue
+        seen.add(text)
+        try:
+            check_input(problem.signature, harness.split_input(text), problem.slug)
+            violations = validate_input(generated.constraints, text, problem.signature)
+        except (ValueError, ProblemError) as e:
+            violations = [str(e)]
+        if violations:
+            invalid.append(f"{violations[0]}"[:200])
+            continue
+        inputs.append(text)
+    stats.update(invalid=len(invalid), duplicates=duplicates, invalid_examples=invalid[:3])
+    if not inputs:
+        return HiddenTests(problem.slug, "skipped", reason="no generated input passed validation", stats=stats)
+    started = time.perf_counter()
+    report = oracle.answer(problem, inputs)
+    stats["oracle_s"] = round(time.perf_counter() - started, 4)
+    stats.update(oracle_calls=report.calls, rejected=report.count("rejected"), failed=report.count("failed"),
+                 drop_examples=[a.reason for a in report.answers if not a.ok][:3])
+    tests = [Test(input=text, expected=a.expected, source="generated", note=f"seed {seed} #{i}, {oracle.name}")
+             for i, (text, a) in enumerate(zip(inputs, report.answers, strict=True)) if a.ok]
+    stats["kept"] = len(tests)
+    if not tests:
+        return HiddenTests(problem.slug, "skipped", reason=f"oracle {oracle.name} answered none of {len(inputs)} "
+                           f"inputs (first: {stats['drop_examples'][:1]})", refs=report.refs, stats=stats)
+    return HiddenTests(problem.slug, "done", tests=tests, refs=report.refs, stats=stats)
