@@ -19,10 +19,10 @@ image_app = typer.Typer(no_args_is_help=True, help="Build or inspect the judge i
 import_app = typer.Typer(no_args_is_help=True, help="Import problems from datasets.")
 db_app = typer.Typer(no_args_is_help=True, help="The results database.")
 problems_app = typer.Typer(no_args_is_help=True, help="Problems in the results database.")
-app.add_typer(problems_app, name="problems")
 tests_app = typer.Typer(no_args_is_help=True, help="Hidden tests: generated inputs with an oracle's outputs.")
-app.add_typer(image_app, name="judge-image")
+app.add_typer(problems_app, name="problems")
 app.add_typer(tests_app, name="tests")
+app.add_typer(image_app, name="judge-image")
 app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
 err = Console(stderr=True)
@@ -120,6 +120,8 @@ def import_leetcodedataset(
 @import_app.command("pack")
 def import_pack(
     path: Annotated[Path, typer.Argument(exists=True, help="a directory of problem files, or a JSONL of them")],
+    replace_tests: Annotated[bool, typer.Option(help="make the pack's tests current as they are (by default "
+                                                     "tests are only added to the current set)")] = False,
 ) -> None:
     """Store a problem pack (private or hand-curated problems) in the results database."""
     from agent.problem_store import store_problems
@@ -132,8 +134,6 @@ def import_pack(
     failures = loaded.failures + failed
     _finish(failures, "not imported", f"{stored} problems stored, {len(failures)} not imported")
 
-    replace_tests: Annotated[bool, typer.Option(help="make the pack's tests current as they are (by default "
-                                                     "tests are only added to the current set)")] = False,
 
 @app.command("judge")
 def judge_cmd(
@@ -235,17 +235,6 @@ def problems_show(slug: str) -> None:
         raise _fail(str(e)) from None
 
 
-def _cycle(settings: Settings, *, do_sync: bool, generate: bool, judge: bool, models: list[str] | None = None,
-           problems: list[str] | None = None, attempts: int | None = None) -> None:
-    """Run one cycle in the foreground with progress bars; report and exit code."""
-    import asyncio
-
-    from agent.cycle import run_cycle
-    from agent.generation.errors import GenerationConfigError
-    from agent.progress_view import PipelineView
-    from storage import open_database
-    from storage.errors import NotFound
-
 @tests_app.command("generate")
 def tests_generate(
     problem: Annotated[list[str] | None, typer.Option("--problem", help="a problem slug (repeatable)")] = None,
@@ -330,6 +319,17 @@ def submit_cmd(
             + (", the daily cap is reached" if report.capped else ""), [report.stopped] if report.stopped else [])
 
 
+def _cycle(settings: Settings, *, do_sync: bool, generate: bool, judge: bool, models: list[str] | None = None,
+           problems: list[str] | None = None, attempts: int | None = None) -> None:
+    """Run one cycle in the foreground with progress bars; report and exit code."""
+    import asyncio
+
+    from agent.cycle import run_cycle
+    from agent.generation.errors import GenerationConfigError
+    from agent.progress_view import PipelineView
+    from storage import open_database
+    from storage.errors import NotFound
+
     engine = open_database(settings.db_url())
     try:
         with PipelineView(err, engine, generate, judge) as view:
@@ -343,6 +343,12 @@ def submit_cmd(
                   f"{len(report.sync.failures)} failures")
         for where, reason in report.sync.failures:
             err.print(f"[red]sync failed for {where}:[/red] {reason}")
+    if report.testgen:
+        t = report.testgen
+        err.print(f"hidden tests: {len(t.done)} problems done, {len(t.skipped)} skipped, {len(t.waiting)} waiting")
+    if report.submit:
+        err.print(f"LeetCode judged {len(report.submit.judged)} first attempts, {len(report.submit.errors)} errors"
+                  + (", the daily cap is reached" if report.submit.capped else ""))
     for reason in report.waiting:
         err.print(f"[yellow]{reason}[/yellow]")
     p = report.progress

@@ -1,4 +1,5 @@
-"""One cycle: sync new contests -> generate -> judge -> record. Used by `lcagent
+"""One cycle: sync new contests -> hidden tests -> generate -> judge -> record (->
+LeetCode's own verdicts, when the submit backend is on). Used by `lcagent
 run`, `lcagent generate` and the daemon's jobs, so they all behave the same.
 
 Outside trouble never crashes a cycle: an endpoint that does not answer leaves
@@ -16,12 +17,14 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from agent.generation.config import ModelSpec
 from agent.generation.errors import EndpointUnavailable
 from agent.generation.providers import make_provider
+from agent.oracle.runner import TestGenReport
 from agent.pipeline import (
     Model,
     Pipeline,
@@ -33,10 +36,12 @@ from agent.pipeline import (
 )
 from agent.settings import Settings
 from agent.sources.sync import SyncReport, sync
+from agent.submit import SubmitReport
 from judge.errors import JudgeImageMissing, SandboxUnavailable
 from judge.judging import Judge
-from storage import models, repo
+from storage import models, repo, test_sets
 from storage.engine import session_scope
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +51,67 @@ class CycleReport:
     sync: SyncReport | None = None
     progress: Progress | None = None
     waiting: list[str] = field(default_factory=list)  # why some work waits (endpoint, Docker)
+    testgen: TestGenReport | None = None  # hidden tests made this cycle
+    submit: SubmitReport | None = None  # LeetCode's verdicts fetched this cycle
+
+
+def hidden_tests(settings: Settings, engine: Engine, report: CycleReport) -> TestGenReport | None:
+    """Hidden tests for the problems due (after a sync, before judging); trouble
+    becomes a line in `report.waiting`, and the problems' units keep waiting."""
+    from agent.oracle import OracleConfigError
+    from agent.oracle.runner import TestGenOptions, generate_hidden_tests
+    from agent.wiring import open_oracle
+
+    t = settings.testgen
+    if t.oracle is None:
+        return None
+    with session_scope(engine) as s:
+        if not test_sets.due_for_tests(s, t.oracle, t.sources, utcnow()):
+            return None
+    options = TestGenOptions(seed=t.seed, count=t.count, max_input_bytes=t.max_input_bytes, backoff_s=t.backoff_s)
+    try:
+        with open_oracle(settings) as oracle:
+            done = generate_hidden_tests(engine, oracle, options, sources=t.sources)
+    except (OracleConfigError, SandboxUnavailable) as e:
+        report.waiting.append(f"hidden tests wait: {e}")
+        return None
+    if done.stopped:
+        report.waiting.append(f"hidden tests wait: {done.stopped}")
+    elif done.waiting:
+        report.waiting.append(f"hidden tests wait for {len(done.waiting)} problems: {done.waiting[-1][1]}")
+    return done
+
+
+def submit_to_leetcode(settings: Settings, engine: Engine, report: CycleReport) -> SubmitReport | None:
+    """LeetCode's own verdicts on first attempts, when the submit backend is on."""
+    from agent.sources.errors import SessionExpired
+    from agent.submit import submit_first_attempts
+    from agent.wiring import leetcode_client, leetcode_judge_api
+
+    sub = settings.submit
+    if not sub.enabled:
+        return None
+    with leetcode_client(settings) as client:
+        try:
+            api = leetcode_judge_api(settings, client, sub.min_interval_s)
+        except SessionExpired as e:
+            report.waiting.append(f"LeetCode submissions wait: {e}")
+            return None
+        done = submit_first_attempts(engine, api, attempts=sub.attempts, daily_cap=sub.daily_cap)
+    if done.stopped:
+        report.waiting.append(f"LeetCode submissions wait: {done.stopped}")
+    return done
+
+
+def _held_units(engine: Engine, settings: Settings) -> int:
+    """Generated units whose problems still wait for hidden tests."""
+    t = settings.testgen
+    if t.oracle is None:
+        return 0
+    with session_scope(engine) as s:
+        held = test_sets.awaiting_tests(t.oracle, t.sources)
+        return s.exec(select(sa.func.count()).select_from(models.Unit).where(  # type: ignore[call-overload]
+            models.Unit.state == models.UnitState.GENERATED, models.Unit.problem_id.in_(held))).one()  # type: ignore[attr-defined]
 
 
 def select_specs(settings: Settings, names: list[str] | None, attempts: int | None = None) -> list[ModelSpec]:
@@ -141,12 +207,14 @@ async def run_cycle(
     released = release_crashed(engine)
     if released:
         log.info("released %d units a previous run left in flight", released)
+    report.testgen = await asyncio.to_thread(hidden_tests, settings, engine, report)
     ready: list[Model] = []
     if generate:
         specs = select_specs(settings, model_names, attempts)
         ready = await prepare_models(engine, specs, settings, problem_ids(engine, problem_slugs), report)
     options = PipelineOptions(max_tries=settings.pipeline.max_tries, backoff_s=settings.pipeline.backoff_s,
-                              judge_parallelism=min(settings.pipeline.judge_parallelism, settings.judge.parallelism))
+                              judge_parallelism=min(settings.pipeline.judge_parallelism, settings.judge.parallelism),
+                              hold_oracle=settings.testgen.oracle, hold_sources=tuple(settings.testgen.sources))
     try:
         need_judge = judge and (ready or _has_units(engine, models.UnitState.GENERATED))
         with (open_judge_or_wait(settings, report) if need_judge else contextlib.nullcontext()) as the_judge:
@@ -165,4 +233,9 @@ async def run_cycle(
     finally:
         for m in ready:
             await m.provider.aclose()
+    held = _held_units(engine, settings)
+    if held:
+        report.waiting.append(f"{held} generated units wait for their problems' hidden tests")
+    if judge:
+        report.submit = await asyncio.to_thread(submit_to_leetcode, settings, engine, report)
     return report

@@ -4,10 +4,14 @@ APScheduler 3 with its job store in the results database; explicit job ids with
 `replace_existing`, `coalesce`, `max_instances=1` and a misfire grace. Jobs:
 
 - `sync-after-contest`: shortly after each predicted weekly/biweekly contest ends
-  (start + 90 min + `sync_delay_minutes`), look for newly public contests;
+  (start + 90 min + `sync_delay_minutes`), look for newly public contests, then
+  make hidden tests for the new problems when an oracle is configured (their
+  units wait for them instead of being judged on examples);
 - `sync-catchup`: the same every `catchup_minutes` (schedules change; the API's
   start times are what count);
-- `process`: every `process_interval_s`, generate and judge whatever is due;
+- `process`: every `process_interval_s`, generate and judge whatever is due
+  (hidden tests that waited for the oracle are tried again first; with the
+  submit backend on, first attempts then go to LeetCode);
 - `weekly-report`: every Monday (`report_cron`), the last full week's report into
   `<data_dir>/reports/<ISO week>/` (Markdown, HTML, JSON, trend chart).
 
@@ -101,6 +105,17 @@ def job_sync() -> None:
                  len(s.contests), len(s.stored), len(s.not_public), len(s.failures))
         for where, reason in s.failures:
             log.warning("sync failed for %s: %s", where, reason)
+    _log_tests(report)
+
+
+def _log_tests(report: Any) -> None:
+    t = report.testgen
+    if t is not None and (t.done or t.skipped or t.waiting):
+        log.info("hidden tests: %d problems done, %d skipped, %d waiting; %d judged units to judge again",
+                 len(t.done), len(t.skipped), len(t.waiting), t.requeued)
+    for reason in report.waiting:
+        if reason.startswith("hidden tests"):
+            log.warning("%s", reason)
 
 
 def job_process() -> None:
@@ -122,6 +137,11 @@ def job_process() -> None:
             return
         for reason in report.waiting:
             log.warning("%s (retrying every %.0f s)", reason, ctx.settings.daemon.process_interval_s)
+        if report.testgen is not None and report.testgen.done:
+            log.info("hidden tests: %d problems done", len(report.testgen.done))
+        if report.submit is not None and (report.submit.judged or report.submit.errors):
+            log.info("LeetCode judged %d first attempts (%d errors%s)", len(report.submit.judged),
+                     len(report.submit.errors), ", daily cap reached" if report.submit.capped else "")
         p = report.progress
         if p and (p.generated or p.judged or p.failed):
             log.info("processed: %d generated, %d judged, %d retried, %d failed",

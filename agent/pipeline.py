@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -44,7 +45,7 @@ from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable
 from judge.judging import Judge
 from judge.problem import Problem as JudgeProblem
 from judge.signature import DesignSignature
-from storage import models, repo
+from storage import models, repo, test_sets
 from storage.engine import session_scope
 from storage.errors import StorageError
 from storage.models import Outcome, UnitState, utcnow
@@ -59,6 +60,10 @@ class PipelineOptions:
     backoff_cap_s: float = 3600.0
     judge_parallelism: int = 2
     idle_poll_s: float = 0.2
+    # problems of these sources wait for hidden tests from this oracle before their
+    # units are judged (a verdict on example tests alone would be recorded)
+    hold_oracle: str | None = None
+    hold_sources: tuple[str, ...] = ()
 
 
 @dataclass
@@ -154,7 +159,7 @@ class Pipeline:
             configs = list(self.by_config)
         with session_scope(self.engine) as s:
             units = repo.claim_units(s, from_state, to_state, limit, f"{self._token}-{uuid.uuid4().hex[:6]}",
-                                     config_ids=configs)
+                                     config_ids=configs, exclude_problems=self._held(from_state))
             if units and self._run_id is None:  # a run is recorded once there is work
                 self._run_id = repo.start_run(s, self._kind, host=socket.gethostname(), settings={
                     "models": [m.spec.name for m in self.models], "options": dataclasses.asdict(self.options)}).id
@@ -169,6 +174,12 @@ class Pipeline:
                         self._problems[(pid, -1)] = problem
                         self._versions[pid] = version_id
         return units
+
+    def _held(self, state: UnitState) -> sa.Select | None:
+        """The problems whose units wait for hidden tests instead of the judge."""
+        if state is not UnitState.GENERATED or self.options.hold_oracle is None:
+            return None
+        return test_sets.awaiting_tests(self.options.hold_oracle, self.options.hold_sources)
 
     def _finish_run(self, status: str) -> None:
         if self._run_id is None:
@@ -404,6 +415,9 @@ class Pipeline:
                 q = q.where(models.Unit.model_config_id.in_(configs))  # type: ignore[attr-defined]
             now = utcnow()
             q = q.where((models.Unit.next_attempt_at.is_(None)) | (models.Unit.next_attempt_at <= now))  # type: ignore[union-attr]
+            held = self._held(state)
+            if held is not None:
+                q = q.where(models.Unit.problem_id.not_in(held))  # type: ignore[attr-defined]
             return s.exec(q).first() is not None
 
     async def run(self, generate: bool = True, judge: bool = True) -> Progress:

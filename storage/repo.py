@@ -292,15 +292,19 @@ def ensure_units(session: Session, config: ModelConfig, problem_ids: Iterable[in
 
 
 def claim_units(session: Session, from_state: UnitState, to_state: UnitState, limit: int, token: str,
-                now: datetime | None = None, config_ids: Sequence[int] | None = None) -> list[Unit]:
+                now: datetime | None = None, config_ids: Sequence[int] | None = None,
+                exclude_problems: sa.Select | None = None) -> list[Unit]:
     """Atomically move up to `limit` due units from one state to another. Two
     workers never get the same unit: SQLite serializes writers (BEGIN IMMEDIATE);
-    PostgreSQL skips rows another transaction has locked."""
+    PostgreSQL skips rows another transaction has locked. Units of the problems
+    `exclude_problems` selects stay (e.g. problems waiting for hidden tests)."""
     now = now or utcnow()
     due = sa.or_(Unit.next_attempt_at.is_(None), Unit.next_attempt_at <= now)  # type: ignore[union-attr]
     q = select(Unit.id).where(Unit.state == from_state, due).order_by(Unit.id).limit(limit)
     if config_ids is not None:
         q = q.where(Unit.model_config_id.in_(list(config_ids)))  # type: ignore[attr-defined]
+    if exclude_problems is not None:
+        q = q.where(Unit.problem_id.not_in(exclude_problems))  # type: ignore[attr-defined]
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True)
     ids = list(session.exec(q).all())

@@ -18,6 +18,7 @@ its provenance: generator seed, oracle and the oracle's response ids.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -79,8 +80,8 @@ def decide(current: pf.Problem | None, incoming: pf.Problem, *, replace: bool = 
     if current.test_set_version() == incoming.test_set_version():
         return Decision("same", tuple(current.tests), current.checker, current.limits)
     same_rules = (current.checker, current.limits) == (incoming.checker, incoming.limits)
-    have = {_key(t) for t in current.tests}
-    if same_rules and all(_key(t) in have for t in incoming.tests):
+    have, delivered_keys = Counter(_key(t) for t in current.tests), Counter(_key(t) for t in incoming.tests)
+    if same_rules and not delivered_keys - have:  # nothing the current set lacks (a repeated test counts)
         return Decision("kept", tuple(current.tests), current.checker, current.limits)
     delivered = {t.input for t in incoming.tests}
     kept = [t for t in current.tests if t.input not in delivered]
