@@ -1,5 +1,5 @@
-"""Read queries for reports: results, pending work, failures and test provenance
-of the problems released in a time window. Each returns plain rows; the report
+"""Read queries for reports: results, pending work, failures, test provenance and
+LeetCode's own verdicts of the problems released in a time window. Each returns plain rows; the report
 package aggregates them."""
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from storage.models import (
     Contest,
     Generation,
     Judgement,
+    LeetCodeJudgement,
     Model,
     ModelConfig,
     Problem,
     ResultCount,
+    SubmitState,
     TestSet,
     Unit,
     UnitState,
@@ -121,11 +123,48 @@ class ProvenanceRow:
     test_set_version: str
     n_tests: int
     provenance: dict
+    basis: str = "examples"  # what verdicts on the current set rest on (storage.models.TestBasis)
+    oracle: str | None = None  # whose outputs its generated tests carry
 
 
 def test_provenance(session: Session, start: datetime | None = None,
                     end: datetime | None = None) -> list[ProvenanceRow]:
-    q = (sa.select(Problem.slug, TestSet.version, TestSet.n_tests, TestSet.provenance)
+    q = (sa.select(Problem.slug, TestSet.version, TestSet.n_tests, TestSet.provenance, TestSet.basis, TestSet.oracle)
          .select_from(Problem).join(TestSet, (TestSet.problem_id == Problem.id) & TestSet.is_current)
          .order_by(Problem.release_time, Problem.slug))
     return [ProvenanceRow(*r) for r in session.execute(_window(q, start, end)).all()]
+
+
+@dataclass(frozen=True)
+class LeetCodeRow:
+    """LeetCode's verdict on a generation, beside the current local one."""
+
+    config_name: str
+    slug: str
+    attempt: int
+    leetcode: str
+    local: str | None  # the current local verdict (None: not judged locally)
+    basis: str | None  # the tests the local verdict rests on
+    passed: int | None
+    total: int | None
+    submission_id: str | None
+
+
+def leetcode_verdicts(session: Session, start: datetime | None = None, end: datetime | None = None,
+                      config_names: list[str] | None = None) -> list[LeetCodeRow]:
+    q = (sa.select(ModelConfig.name, Problem.slug, Unit.attempt, LeetCodeJudgement.verdict, Judgement.verdict,
+                   TestSet.basis, LeetCodeJudgement.passed, LeetCodeJudgement.total, LeetCodeJudgement.submission_id)
+         .select_from(LeetCodeJudgement)
+         .join(Generation, Generation.id == LeetCodeJudgement.generation_id)
+         .join(Unit, Unit.id == Generation.unit_id)
+         .join(Problem, Problem.id == Unit.problem_id)
+         .join(ModelConfig, ModelConfig.id == Unit.model_config_id)
+         .join(Judgement, (Judgement.generation_id == Generation.id) & Judgement.is_current, isouter=True)
+         .join(TestSet, TestSet.id == Judgement.test_set_id, isouter=True)
+         .where(LeetCodeJudgement.state == SubmitState.JUDGED)
+         .order_by(Problem.release_time, Problem.slug, ModelConfig.name, Unit.attempt))
+    q = _window(q, start, end)
+    if config_names:
+        q = q.where(ModelConfig.name.in_(config_names))  # type: ignore[attr-defined]
+    return [LeetCodeRow(name, slug, attempt, str(lc), None if local is None else str(local), basis, passed, total, sid)
+            for name, slug, attempt, lc, local, basis, passed, total, sid in session.execute(q).all()]

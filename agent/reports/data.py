@@ -9,10 +9,23 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from agent.reports.stats import CutoffComparison, Rate, compare_cutoff, pass_at_1
 from judge.verdict import Verdict
-from storage.queries import FailureRow, ProvenanceRow, ResultRow
+from storage.queries import FailureRow, LeetCodeRow, ProvenanceRow, ResultRow
 
 ACCEPTED = str(Verdict.ACCEPTED)
+VERDICTS = {str(v) for v in Verdict}
 NO_CONTEST = "(no contest)"
+
+
+def basis_label(basis: str | None, oracle: str | None = None) -> str:
+    """What a rate rests on, in words: every rate in the report says it."""
+    if basis == "generated":
+        return f"generated + {oracle or 'oracle'} outputs"
+    if basis == "hidden":
+        return "hidden tests (pack)"
+    return "examples only"
+
+
+LEETCODE_SUBMIT = "LeetCode submit"
 
 
 def contest_label(slug: str | None) -> str:
@@ -66,6 +79,21 @@ class ModelRow:
     after_cutoff: Rate | None = None  # the contamination-free number
     cutoff: CutoffComparison | None = None
     trend: list[tuple[str, Rate]] = field(default_factory=list)  # (ISO week, rate)
+    basis: dict[str, int] = field(default_factory=dict)  # what the counted attempts rest on -> how many
+    leetcode: Rate | None = None  # first attempts LeetCode's own judge accepted / submitted
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """Local and LeetCode verdicts of the same generations, per LeetCode verdict."""
+
+    verdict: str
+    both: int
+    agree: int
+
+    @property
+    def disagree(self) -> int:
+        return self.both - self.agree
 
 
 @dataclass
@@ -79,6 +107,9 @@ class Report:
     failures: list[FailureRow]
     provenance: list[ProvenanceRow]
     examples_only: list[str]  # problems whose rate rests on example tests alone
+    leetcode: list[LeetCodeRow] = field(default_factory=list)  # LeetCode's own verdicts
+    agreement: list[AgreementRow] = field(default_factory=list)  # where both local and LeetCode judged
+    disagreements: list[LeetCodeRow] = field(default_factory=list)
 
 
 def _labels(rows: list[ResultRow]) -> dict[int, str]:
@@ -95,10 +126,21 @@ def _released_after(release: datetime | None, cutoff: date | None) -> bool | Non
     return release >= datetime.combine(cutoff + timedelta(days=1), time(), tzinfo=UTC)
 
 
+def agreement(leetcode: list[LeetCodeRow]) -> tuple[list[AgreementRow], list[LeetCodeRow]]:
+    """Per LeetCode verdict: generations judged by both, and how many agree; the
+    disagreements themselves."""
+    both = [r for r in leetcode if r.local is not None]
+    verdicts = sorted({r.leetcode for r in both}, key=lambda v: (v != ACCEPTED, v))
+    rows = [AgreementRow(v, sum(r.leetcode == v for r in both), sum(r.leetcode == v == r.local for r in both))
+            for v in verdicts]
+    return rows, [r for r in both if r.local != r.leetcode]
+
+
 def build_report(rows: list[ResultRow], failures: list[FailureRow], provenance: list[ProvenanceRow], *,
                  title: str, start: datetime | None, end: datetime | None,
-                 generated_at: datetime | None = None) -> Report:
+                 generated_at: datetime | None = None, leetcode: list[LeetCodeRow] | None = None) -> Report:
     labels = _labels(rows)
+    rests_on = {p.slug: basis_label(p.basis, p.oracle) for p in provenance}
     contests: dict[str | None, ContestColumn] = {}
     problems_of: dict[str | None, set[str]] = defaultdict(set)
     for r in rows:
@@ -129,6 +171,9 @@ def build_report(rows: list[ResultRow], failures: list[FailureRow], provenance: 
         diff = r.difficulty or "Unknown"
         m.by_difficulty[diff] = m.by_difficulty.get(diff, Rate(0, 0)) + Rate(ok, r.n)
         m.mix[r.result] = m.mix.get(r.result, 0) + r.n
+        if r.result in VERDICTS:  # "no code"/"truncated" rest on no test at all
+            basis = rests_on.get(r.slug, basis_label(None))
+            m.basis[basis] = m.basis.get(basis, 0) + r.n
         per_problem[r.config_id][r.slug][0] += ok
         per_problem[r.config_id][r.slug][1] += r.n
         week = weekly[r.config_id][iso_week(r.release_time)]
@@ -144,7 +189,17 @@ def build_report(rows: list[ResultRow], failures: list[FailureRow], provenance: 
             before, after = (Rate(*split[config_id][False]), Rate(*split[config_id][True]))
             m.after_cutoff = after
             m.cutoff = compare_cutoff(before, after)
+    leetcode = leetcode or []
+    by_name: dict[str, list[ModelRow]] = defaultdict(list)
+    for m in models.values():
+        by_name[m.label.split("#")[0]].append(m)
+    for name, group in by_name.items():
+        mine = [r for r in leetcode if r.config_name == name]
+        if mine and len(group) == 1:
+            group[0].leetcode = Rate(sum(r.leetcode == ACCEPTED for r in mine), len(mine))
     examples_only = sorted(p.slug for p in provenance if p.provenance and set(p.provenance) == {"example"})
+    table, disagreements = agreement(leetcode)
     return Report(title=title, start=start, end=end, generated_at=generated_at or datetime.now(UTC),
                   contests=columns, models=sorted(models.values(), key=lambda m: m.label),
-                  failures=failures, provenance=provenance, examples_only=examples_only)
+                  failures=failures, provenance=provenance, examples_only=examples_only,
+                  leetcode=leetcode, agreement=table, disagreements=disagreements)

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from agent.reports.data import Report
+from agent.reports.data import LEETCODE_SUBMIT, Report, basis_label
 from agent.reports.stats import Rate, interval_text, percent
 
 
@@ -55,6 +55,9 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
     failed = [f"{m.label}: {m.failed}" for m in report.models if m.failed]
     if failed:
         out += [f"Given up after infrastructure errors (no verdict, not counted): {', '.join(failed)}.", ""]
+    header, rows = basis_rows(report)
+    if rows:
+        out += ["The tests these rates rest on (judged attempts per model):", "", _table(header, rows), ""]
     out += ["## Contamination-free view", "",
             "Only problems released after each model's declared training cutoff; the before/after comparison "
             "uses Fisher's exact test (a much lower rate after the cutoff is the signature of contamination).", ""]
@@ -82,9 +85,10 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
     if report.examples_only:
         out += ["Rates on these problems rest on **example tests only** (no hidden tests): "
                 + ", ".join(f"`{s}`" for s in report.examples_only) + ".", ""]
-    out += [_table(["Problem", "Tests", "Provenance", "Test set"],
+    out += [_table(["Problem", "Tests", "Provenance", "Test set", "Rates rest on"],
                    [[p.slug, str(p.n_tests), ", ".join(f"{k} {v}" for k, v in sorted(p.provenance.items())),
-                     f"`{p.test_set_version}`"] for p in report.provenance]), ""]
+                     f"`{p.test_set_version}`", basis_label(p.basis, p.oracle)] for p in report.provenance]), ""]
+    out += leetcode_markdown(report)
     out += ["## Failures", ""]
     if not report.failures:
         out += ["None.", ""]
@@ -98,6 +102,35 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
                 line += f" — {_short(ff.get('message'), 120)}"
         out.append(line)
     return "\n".join(out).rstrip() + "\n"
+
+
+def basis_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+    """Model | <what the rates rest on> ...: judged attempts per kind of test set."""
+    labels = sorted({b for m in report.models for b in m.basis}, key=lambda b: (b == "examples only", b))
+    if not labels:
+        return [], []
+    return ["Model", *labels], [[m.label, *[str(m.basis.get(b, 0)) for b in labels]] for m in report.models]
+
+
+def leetcode_markdown(report: Report) -> list[str]:
+    """LeetCode's own verdicts (submit backend) and their agreement with ours."""
+    if not report.leetcode:
+        return []
+    out = ["## LeetCode's own verdicts", "",
+           f"First attempts submitted to LeetCode; the rate rests on {LEETCODE_SUBMIT} (LeetCode's hidden tests).", "",
+           _table(["Model", LEETCODE_SUBMIT, "95% CI"],
+                  [[m.label, percent(m.leetcode), interval_text(m.leetcode)] for m in report.models if m.leetcode]),
+           "", "Local and LeetCode verdicts of the same generations, by LeetCode's verdict:", "",
+           _table(["LeetCode verdict", "Judged by both", "Agree", "Disagree", "Agreement"],
+                  [[a.verdict, str(a.both), str(a.agree), str(a.disagree), f"{100 * a.agree / a.both:.1f}%"]
+                   for a in report.agreement]), ""]
+    if not report.disagreements:
+        return [*out, "No disagreements.", ""]
+    out += ["Disagreements:", ""]
+    out += [f"- **{d.config_name}** `{d.slug}` attempt {d.attempt}: local {d.local} (on {basis_label(d.basis)}), "
+            f"LeetCode {d.leetcode}" + (f" ({d.passed}/{d.total} tests)" if d.total else "")
+            for d in report.disagreements]
+    return [*out, ""]
 
 
 def _difficulties(report: Report) -> list[str]:
@@ -137,8 +170,10 @@ _env = Environment(loader=PackageLoader("agent.reports", "templates"), autoescap
 
 def to_html(report: Report, chart_svg: bytes) -> str:
     header, rows = matrix_rows(report)
+    basis_header, basis = basis_rows(report)
     return _env.get_template("report.html").render(
         report=report, header=header, rows=rows, window=_window(report), percent=percent,
+        basis_header=basis_header, basis=basis, basis_label=basis_label, leetcode_submit=LEETCODE_SUBMIT,
         difficulties=_difficulties(report),
         interval_text=interval_text, p=_p, cell=cell,
         chart_data_uri="data:image/svg+xml;base64," + base64.b64encode(chart_svg).decode(),

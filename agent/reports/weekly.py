@@ -23,8 +23,9 @@ def make_report(engine: Engine, *, start: datetime | None = None, end: datetime 
         rows = queries.results(s, start, end, models)
         failures = queries.failures(s, start, end, models)
         provenance = queries.test_provenance(s, start, end)
+        leetcode = queries.leetcode_verdicts(s, start, end, models)
     return build_report(rows, failures, provenance, title=title or "lcagent acceptance report",
-                        start=start, end=end, generated_at=now)
+                        start=start, end=end, generated_at=now, leetcode=leetcode)
 
 
 def render(report: Report, fmt: str, chart_name: str | None = None) -> str:
