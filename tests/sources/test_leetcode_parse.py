@@ -17,10 +17,12 @@ import pytest
 
 from agent.sources.errors import PaidOnly, UnexpectedShape
 from agent.sources.leetcode_parse import (
+    Flag,
     contest_ref,
     example_inputs,
     example_inputs_from_statement,
     example_outputs,
+    flag_reason,
     parse_output,
     python3_starter,
     question_to_problem,
@@ -288,7 +290,7 @@ def _cn_question() -> dict:
 
 def test_leetcode_cn_chinese_labels_titles_and_site() -> None:
     info = contest_info("contest-weekly-contest-9001.json", CN_DIR)
-    p = question_to_problem(_cn_question(), site="leetcode.cn",
+    p = question_to_problem(_cn_question(), site="leetcode.cn", language="zh",
                             contest=contest_ref(info, "values-with-exact-frequency"))
     assert [(t.input, t.expected, t.comparable) for t in p.tests] == [
         ("[4,1,4,2,2,3]\n2", [4, 2], True),
@@ -296,7 +298,8 @@ def test_leetcode_cn_chinese_labels_titles_and_site() -> None:
         ("[9]\n2", [], True),
     ]
     assert p.title == "Values With Exact Frequency"
-    assert p.meta == {"translated_title": "恰好出现 K 次的值"}
+    assert p.meta == {"translated_title": "恰好出现 K 次的值", "checker_rules": ["answer-in-any-order-zh"],
+                      "statement_language": "zh"}
     assert p.source.site == "leetcode.cn"
     assert p.source.url == "https://leetcode.cn/problems/values-with-exact-frequency/"
     assert p.contest is not None and p.contest.title == "第 9001 场周赛" and p.contest.points == 3
@@ -305,8 +308,10 @@ def test_leetcode_cn_chinese_labels_titles_and_site() -> None:
 
 def test_leetcode_cn_statement_in_chinese_picks_the_same_checker_as_its_english_twin() -> None:
     # "你可以按 <strong>任意顺序</strong> 返回答案" is "You may return the answer in any order".
-    p = question_to_problem(_cn_question(), site="leetcode.cn")
-    assert p.checker.kind == "unordered"
+    zh = question_to_problem(_cn_question(), site="leetcode.cn", language="zh")
+    en = question_to_problem(_cn_question(), site="leetcode.cn")
+    assert zh.checker == en.checker and zh.checker.kind == "unordered"
+    assert zh.tests == en.tests
 
 
 def test_leetcode_cn_title_falls_back_to_english_title_then_translated_title() -> None:
@@ -378,7 +383,7 @@ OUTPUT_STYLES = [
     ),
     pytest.param(
         "<pre>\n<strong>Input:</strong> grid = [[1,2],\n               [3,4]]\n<strong>Output:</strong> [[1,3],\n [2,4]]\n</pre>",
-        ["[[1,3],\n [2,4]]"], id="multi-line-output",
+        ["[[1,3],\n[2,4]]"], id="multi-line-output",
     ),
     pytest.param("<p>No examples here.</p><pre>x = 1</pre>", [], id="no-examples"),
 ]
@@ -473,12 +478,15 @@ def test_inputs_from_statement_give_up_rather_than_guess() -> None:
 
 
 def test_statement_recovery_only_extends_matching_inputs() -> None:
-    # sampleTestCase disagrees with the statement's first example: keep what the API said.
+    # sampleTestCase disagrees with the statement's first example: keep what the API
+    # said, and do not pair it with an output shown for another input.
     q = real("question-two-sum.json")
     q["sampleTestCase"] = "[1,8]\n9"
     p = question_to_problem(q)
     assert [t.input for t in p.tests] == ["[1,8]\n9"]
-    assert [(t.expected, t.comparable) for t in p.tests] == [([0, 1], True)]  # the first output, by position
+    assert [(t.expected, t.comparable) for t in p.tests] == [(None, False)]
+    assert flag_reason(p.tests[0].note) == Flag.UNPAIRED
+    assert "[2,7,11,15]" in (p.tests[0].note or "")
 
 
 def test_more_examples_than_outputs_flags_them_all() -> None:
@@ -488,7 +496,7 @@ def test_more_examples_than_outputs_flags_them_all() -> None:
     assert len(p.tests) == 4
     assert not any(t.comparable for t in p.tests)
     assert all(t.expected is None for t in p.tests)
-    assert p.tests[0].note == "statement shows 3 outputs for 4 examples"
+    assert p.tests[0].note == "output does not pair with an input: the statement shows 3 examples for 4 inputs"
 
 
 def test_fewer_examples_than_outputs_are_completed_from_the_statement() -> None:
@@ -504,14 +512,23 @@ def test_fewer_examples_than_outputs_that_the_statement_cannot_explain_are_all_f
     q["exampleTestcaseList"] = ["[5,1,3,2,4]", "[9,8,7,6]"]  # example 2 missing: pairing would be wrong
     p = question_to_problem(q)
     assert [(t.comparable, t.expected) for t in p.tests] == [(False, None), (False, None)]
-    assert p.tests[1].note == "statement shows 3 outputs for 2 examples"
+    assert p.tests[1].note == "output does not pair with an input: the statement shows 3 examples for 2 inputs"
 
 
 def test_a_single_example_pairs_with_the_first_output() -> None:
     q = question("ticket-queue")
     q["content"] += "<pre><strong>Input</strong>\n[&quot;TicketQueue&quot;]\n[[1]]\n<strong>Output</strong>\n[null]</pre>"
-    p = question_to_problem(q)
+    q["content"] += "<pre><strong>Input</strong>\n[&quot;TicketQueue&quot;]\n[[1]\n<strong>Output</strong>\n[null]</pre>"
+    p = question_to_problem(q)  # the third example's input cannot be read: nothing is recovered
     assert [(t.comparable, t.expected[4]) for t in p.tests] == [(True, "bob")]
+
+
+def test_design_examples_missing_from_the_api_are_recovered_from_the_statement() -> None:
+    q = question("ticket-queue")
+    q["content"] += "<pre><strong>Input</strong>\n[&quot;TicketQueue&quot;]\n[[1]]\n<strong>Output</strong>\n[null]</pre>"
+    p = question_to_problem(q)
+    assert [(t.input, t.comparable) for t in p.tests][1] == ('["TicketQueue"]\n[[1]]', True)
+    assert p.tests[1].expected == [None]
 
 
 def test_example_that_does_not_fit_the_signature_names_it() -> None:

@@ -386,7 +386,8 @@ def test_sync_from_leetcode_cn(engine: Engine, fake_leetcode_cn: FakeLeetCode) -
     assert report.failures == [] and report.stored == CONTEST_SLUGS
     p = stored_problem(engine, "values-with-exact-frequency")
     assert p.source.site == "leetcode.cn"  # type: ignore[attr-defined]
-    assert p.meta == {"translated_title": "恰好出现 K 次的值"}  # type: ignore[attr-defined]
+    assert p.meta["translated_title"] == "恰好出现 K 次的值"  # type: ignore[attr-defined]
+    assert "Return *an array" in p.statement  # type: ignore[attr-defined]  # English by default
     assert p.contest.title == "第 9001 场周赛"  # type: ignore[attr-defined]
     assert complete_contests(engine, "leetcode.cn") == {CONTEST: W9001}
     assert complete_contests(engine, "leetcode.com") == {}
