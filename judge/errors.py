@@ -5,8 +5,11 @@
     │   │                                   died, no answer in time. Never a verdict:
     │   │                                   the caller retries the unit later.
     │   └── JudgeImageMissing               the judge image for this code is not built
+    ├── ServiceConfigError (ValueError)     the judge service refuses to start as configured
+    │                                       (no bearer token, a guessable one)
     └── ProblemError (ValueError)           a problem file or test that cannot be judged
-        └── UnsupportedTypeError            a metaData type the judge does not know
+        ├── UnsupportedTypeError            a metaData type the judge does not know
+        └── InvalidSlug                     a slug outside LeetCode's alphabet (it names files)
 
 A verdict about the submitted code is never an exception: it is a `JudgeResult`.
 """
@@ -35,6 +38,10 @@ class JudgeImageMissing(SandboxUnavailable):
         self.image = image
 
 
+class ServiceConfigError(JudgeError, ValueError):
+    """The judge service's settings are unsafe; it does not start."""
+
+
 class ProblemError(JudgeError, ValueError):
     """A problem (file, signature or test) that cannot be judged as it is."""
 
@@ -48,3 +55,11 @@ class UnsupportedTypeError(ProblemError):
     def __init__(self, problem: str, type_name: str) -> None:
         super().__init__(problem, f"unsupported type {type_name!r}")
         self.type_name = type_name
+
+
+class InvalidSlug(ProblemError):
+    """A problem or contest slug that may not name a file or directory."""
+
+    def __init__(self, slug: str, reason: str, what: str = "problem slug") -> None:
+        JudgeError.__init__(self, f"{what} {slug!r} {reason}")
+        self.problem, self.slug, self.reason = slug, slug, f"{what} {slug!r} {reason}"

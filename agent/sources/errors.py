@@ -6,13 +6,17 @@
     │   ├── CloudflareChallenge              HTTP 403/503 "Just a moment..." page
     │   └── TruncatedResponse                a body that is not the JSON it claims to be
     ├── HTTPStatusError                      any other 4xx: a request we got wrong
-    ├── SessionExpired                       a login-only endpoint sent us to the login page
+    ├── SessionExpired (PermissionError)     a login-only endpoint sent us to the login page
+    ├── RedirectRefused                      redirected to another host: not followed
     ├── ContestNotStarted                    problems are not public yet (says when)
+    ├── ContestWithoutQuestions              the contest is over but lists no questions
     ├── PaidOnly                             no statement/metaData without premium
     ├── NotFound (LookupError)               unknown contest or problem slug
     └── UnexpectedShape (ValueError)         a field missing or of an unknown form; names it
+        └── NoStatement                      neither content nor translatedContent usable
 
-Retries (tenacity, in leetcode_client) happen only for SourceUnavailable.
+Retries (tenacity, in leetcode_client) happen only for SourceUnavailable, after
+the server's Retry-After when it sends one.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ class SourceError(Exception):
 
 
 class SourceUnavailable(SourceError, RuntimeError):
-    pass
+    retry_after: float | None = None  # seconds the server asked to wait (Retry-After)
 
 
 class RateLimited(SourceUnavailable):
@@ -51,10 +55,13 @@ class HTTPStatusError(SourceError):
         self.status = status
 
 
-class SessionExpired(SourceError):
-    def __init__(self, url: str) -> None:
-        super().__init__(f"{url}: redirected to the login page: the LeetCode session (LEETCODE_SESSION, "
-                         "csrftoken) has expired or is invalid; renew the cookies")
+class SessionExpired(SourceError, PermissionError):
+    """The LeetCode session cookies are missing, expired or refused (never retried:
+    only fresh cookies help). The message never holds a cookie."""
+
+    def __init__(self, url: str, how: str = "redirected to the login page") -> None:
+        super().__init__(f"{url}: {how}; the LeetCode session is missing or expired "
+                         "(set fresh LEETCODE_SESSION and csrftoken cookies)")
 
 
 class RedirectRefused(SourceError):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 QUESTION = """query questionData($titleSlug: String!) {
   question(titleSlug: $titleSlug) {
-    questionId questionFrontendId title titleSlug content translatedTitle isPaidOnly difficulty
+    questionId questionFrontendId title titleSlug content translatedTitle translatedContent isPaidOnly
+    difficulty
     topicTags { name slug } codeSnippets { lang langSlug code }
     sampleTestCase exampleTestcases exampleTestcaseList metaData hints stats envInfo
   }
@@ -30,3 +31,7 @@ CN_UPCOMING_CONTESTS = "query contestUpcomingContests { contestUpcomingContests 
 
 def contest_info_path(slug: str) -> str:
     return f"/contest/api/info/{slug}/"
+
+
+# Where LeetCode sends a request whose session is missing or expired.
+LOGIN_PATHS = ("/accounts/login", "/accounts/signin")

@@ -2,9 +2,15 @@
 
 Explicit timeouts; a minimum interval between requests; tenacity retries with
 exponential backoff on connection errors, timeouts, 429, 5xx, Cloudflare
-challenge pages and truncated bodies (never on other 4xx); distinct errors for
-each failure (see agent/sources/errors.py). Cookies (`LEETCODE_SESSION`,
-`csrftoken`) are optional, sent when configured and never logged.
+challenge pages and truncated bodies (never on other 4xx), waiting at least what
+a `Retry-After` header asks (up to `max_retry_after_s`; longer is given up at
+once); distinct errors for each failure (see agent/sources/errors.py).
+
+Cookies (`LEETCODE_SESSION`, `csrftoken`) and the `x-csrftoken` header are
+optional, sent when configured, never logged, and never sent to another host:
+redirects are followed by hand, only within the base URL's origin; a redirect
+elsewhere is refused (RedirectRefused) and one to the login page means the
+session expired (SessionExpired).
 """
 
 from __future__ import annotations
@@ -15,12 +21,14 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 from tenacity import (
+    RetryCallState,
     Retrying,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_exponential,
     wait_random,
@@ -30,9 +38,11 @@ from agent.sources import leetcode_api as api
 from agent.sources.errors import (
     CloudflareChallenge,
     ContestNotStarted,
+    ContestWithoutQuestions,
     HTTPStatusError,
     NotFound,
     RateLimited,
+    RedirectRefused,
     SessionExpired,
     SourceUnavailable,
     TruncatedResponse,
@@ -78,6 +88,33 @@ def _is_challenge(response: httpx.Response) -> bool:
     return "Just a moment" in head or "cf-chl" in head or "challenge-platform" in head
 
 
+def retry_after_s(response: httpx.Response, now: float | None = None) -> float | None:
+    """Seconds a `Retry-After` header asks for (delta-seconds or an HTTP date)."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _unavailable(message: str, retry_after: float | None) -> SourceUnavailable:
+    """HTTP 5xx, with the server's Retry-After."""
+    e = SourceUnavailable(message + (f" (Retry-After {retry_after:g} s)" if retry_after is not None else ""))
+    e.retry_after = retry_after
+    return e
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
+
+
 class LeetCodeClient:
     def __init__(
         self,
@@ -90,9 +127,12 @@ class LeetCodeClient:
         attempts: int = 5,
         backoff_s: float = 2.0,
         timeout_s: float = 30.0,
+        max_retry_after_s: float = 300.0,
+        language: str = "en",
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.site = site
+        self.site, self.language = site, language  # language: of the statements, "en" or "zh"
+        self.max_retry_after_s = max_retry_after_s
         base = base_url or f"https://{site}"
         headers = {"User-Agent": USER_AGENT, "Referer": f"https://{site}/", "Origin": f"https://{site}",
                    "Content-Type": "application/json"}
@@ -102,13 +142,27 @@ class LeetCodeClient:
         if csrf_token:
             cookies["csrftoken"] = csrf_token
             headers["x-csrftoken"] = csrf_token
+        # follow_redirects=False: _send follows redirects itself, within this origin only
         self._http = httpx.Client(base_url=base, headers=headers, cookies=cookies, transport=transport,
-                                  timeout=httpx.Timeout(timeout_s, connect=10.0), follow_redirects=True)
+                                  timeout=httpx.Timeout(timeout_s, connect=10.0), follow_redirects=False)
+        self._origin = _origin(self._http.base_url)
         self._pacer = _Pacer(min_interval_s)
+        backoff = wait_exponential(multiplier=backoff_s, max=60.0) + wait_random(0, backoff_s)
+
+        def wait(rs: RetryCallState) -> float:
+            asked = getattr(rs.outcome.exception() if rs.outcome else None, "retry_after", None)
+            return max(backoff(rs), asked or 0.0)
+
+        def retryable(e: BaseException) -> bool:
+            asked = getattr(e, "retry_after", None)
+            too_long = asked is not None and asked > self.max_retry_after_s
+            return isinstance(e, (SourceUnavailable, httpx.TransportError)) and not too_long
+
         self._retrying = Retrying(
-            retry=retry_if_exception_type((SourceUnavailable, httpx.TransportError)),
+            retry=retry_if_exception(retryable),
             stop=stop_after_attempt(attempts),
-            wait=wait_exponential(multiplier=backoff_s, max=60.0) + wait_random(0, backoff_s),
+            wait=wait,
+            sleep=lambda seconds: time.sleep(seconds),  # looked up at call time: tests swap the clock
             reraise=True,
             before_sleep=lambda rs: log.warning("LeetCode request failed (%s); retry %d",
                                                 rs.outcome.exception() if rs.outcome else "?", rs.attempt_number),
@@ -135,20 +189,37 @@ class LeetCodeClient:
         """One paced, retried request for a JSON answer (agent/sources/leetcode_judge.py)."""
         return self._request(method, path, body, headers=headers)
 
+    def _send(self, method: str, path: str, body: dict | None, headers: dict[str, str] | None) -> httpx.Response:
+        """One request, its same-origin redirects followed (at most 5, method and
+        body kept except after a 303); the credentials never leave the origin."""
+        where = f"{method} {path}"
+        url = self._http.base_url.join(path)
+        for _ in range(6):
+            response = self._http.request(method, url, json=body, headers=headers)
+            if not response.has_redirect_location:
+                return response
+            target = url.join(response.headers["location"])
+            if any(target.path.startswith(p) for p in api.LOGIN_PATHS):
+                raise SessionExpired(where)
+            if _origin(target) != self._origin:
+                raise RedirectRefused(where, f"{target.scheme}://{target.host}")
+            if response.status_code == 303:
+                method, body = "GET", None
+            url = target
+        raise HTTPStatusError(f"{where}: more than 5 redirects", response.status_code)
+
     def _request(self, method: str, path: str, body: dict | None = None, *,
                  headers: dict[str, str] | None = None) -> Any:
         def once() -> Any:
             self._pacer.wait()
-            response = self._http.request(method, path, json=body, headers=headers)
+            response = self._send(method, path, body, headers)
             url = f"{method} {path}"
-            if response.history and "/accounts/login" in response.url.path:
-                raise SessionExpired(url)
             if response.status_code == 429:
-                raise RateLimited(url)
+                raise RateLimited(url, retry_after_s(response))
             if _is_challenge(response):
                 raise CloudflareChallenge(url, response.status_code)
             if response.status_code >= 500:
-                raise SourceUnavailable(f"{url}: HTTP {response.status_code}")
+                raise _unavailable(f"{url}: HTTP {response.status_code}", retry_after_s(response))
             if response.status_code == 404:
                 raise NotFound(url)
             if response.status_code >= 400:
@@ -215,22 +286,36 @@ class LeetCodeClient:
         return [_summary(c, key) for c in items]
 
     def contest_info(self, slug: str, now: datetime | None = None) -> dict:
-        """Contest and its questions; ContestNotStarted until the problems are public."""
+        """Contest and its questions; ContestNotStarted until the problems are public
+        (by our clock or LeetCode's `current_timestamp`), ContestWithoutQuestions
+        when it is over but lists none."""
         info = self._request("GET", api.contest_info_path(slug))
         if not isinstance(info, dict) or not isinstance(info.get("contest"), dict):
-            raise UnexpectedShape(f"contest {slug}", "contest", "is missing")
+            raise UnexpectedShape(f"contest {slug}", "contest", "is missing" if isinstance(info, dict)
+                                  else "is not in a JSON object")
         c = info["contest"]
         try:
             public_at = datetime.fromtimestamp(int(c["start_time"]) + int(c.get("duration") or 5400), tz=UTC)
         except (KeyError, TypeError, ValueError):
             raise UnexpectedShape(f"contest {slug}", "contest.start_time", "is not a unix time") from None
+        server_now = _server_time(info.get("current_timestamp"))
         now = now or datetime.now(UTC)
+        if now < public_at or (server_now is not None and server_now < public_at):
+            raise ContestNotStarted(slug, public_at, server_now)
         questions = info.get("questions")
-        if now < public_at or not questions:
-            raise ContestNotStarted(slug, public_at)
+        if isinstance(questions, list) and not questions:
+            raise ContestWithoutQuestions(slug, public_at, server_now)
         if not isinstance(questions, list) or not all(isinstance(q, dict) and q.get("title_slug") for q in questions):
-            raise UnexpectedShape(f"contest {slug}", "questions", "entries lack title_slug")
+            raise UnexpectedShape(f"contest {slug}", "questions",
+                                  "is missing" if questions is None else "entries lack title_slug")
         return info
+
+
+def _server_time(stamp: Any) -> datetime | None:
+    """LeetCode's `current_timestamp` (unix seconds, a float), if it is one."""
+    if isinstance(stamp, bool) or not isinstance(stamp, (int, float)) or not 0 < stamp < 1e11:
+        return None
+    return datetime.fromtimestamp(stamp, tz=UTC)
 
 
 def _summary(c: Any, where: str) -> ContestSummary:

@@ -25,6 +25,7 @@ Kinds:
     shape        HTTP 200 with `mutate(document)` instead of the document (a changed shape)
     graphql      HTTP 200 {"errors": [{"message": ...}], "data": null}
     hang         waits `seconds` (default 5, released when the server stops), then answers
+    redirect     HTTP `status` (default 302) with `Location: location` (another host, the login page, ...)
 
 Every request is recorded (method, path, headers, cookies, body, operation,
 variables) in `requests`, faulted or not.
@@ -72,6 +73,8 @@ class Fault:
     mutate: Callable[[Any], Any] | None = None
     message: str = "Something went wrong"
     seconds: float = 5.0
+    location: str = "/"
+    headers: dict[str, str] = field(default_factory=dict)  # extra response headers (Retry-After, ...)
 
 
 @dataclass
@@ -185,7 +188,7 @@ class FakeLeetCode:
 
     def fail(self, key: str, kind: str, *, times: int = 1, **options: Any) -> None:
         """Queue `times` faults of `kind` for requests matching `key` (see the module doc)."""
-        if kind not in ("status", "cloudflare", "truncated", "drop", "shape", "graphql", "hang"):
+        if kind not in ("status", "cloudflare", "truncated", "drop", "shape", "graphql", "hang", "redirect"):
             raise ValueError(f"unknown fault kind {kind!r}")
         key = _normal_key(key)
         with self._lock:
@@ -382,7 +385,9 @@ class _Handler(BaseHTTPRequestHandler):
             code = fault.status or 500
             text = {429: {"error": "You have attempted to run code too soon. Please try again later."},
                     }.get(code, {"error": fault.message})
-            self._send(code, json.dumps(text).encode(), "application/json")
+            self._send(code, json.dumps(text).encode(), "application/json", headers=fault.headers)
+        elif fault.kind == "redirect":
+            self._send(fault.status or 302, b"", "text/html; charset=utf-8", headers={"Location": fault.location})
         elif fault.kind == "cloudflare":
             self._send(fault.status or 403, CLOUDFLARE_PAGE.encode(), "text/html; charset=UTF-8",
                        headers={"cf-mitigated": "challenge", "cf-ray": "8f0c1d2e3a4b5c6d-FRA",

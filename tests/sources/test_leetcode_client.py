@@ -22,6 +22,7 @@ from agent.sources import leetcode_client as lc_module
 from agent.sources.errors import (
     CloudflareChallenge,
     ContestNotStarted,
+    ContestWithoutQuestions,
     HTTPStatusError,
     NotFound,
     RateLimited,
@@ -166,7 +167,7 @@ def test_mock_request_shape_and_headers() -> None:
     assert body["variables"] == {"titleSlug": "ticket-queue"}
     assert "question(titleSlug: $titleSlug)" in body["query"]
     for needed in ("metaData", "codeSnippets", "exampleTestcaseList", "exampleTestcases", "sampleTestCase",
-                   "content", "isPaidOnly", "questionFrontendId"):
+                   "content", "translatedContent", "isPaidOnly", "questionFrontendId"):
         assert needed in body["query"]
     h = request.headers
     assert h["content-type"] == "application/json"
@@ -299,11 +300,12 @@ def test_mock_contest_info_before_the_end_is_not_started(now: datetime) -> None:
     assert "2026-04-19 04:00 UTC" in str(e.value)
 
 
-def test_mock_contest_info_without_questions_is_not_started() -> None:
+def test_mock_contest_info_without_questions_after_the_end_says_what_is_known() -> None:
     info = fixture("contest-weekly-contest-9001.json")
     info["questions"] = []
-    with mock_client(Script(info)) as client, pytest.raises(ContestNotStarted):
+    with mock_client(Script(info)) as client, pytest.raises(ContestWithoutQuestions) as e:
         client.contest_info("weekly-contest-9001", now=AFTER_9001)
+    assert "lists no questions" in str(e.value) and "not public until" not in str(e.value)
 
 
 @pytest.mark.parametrize(
