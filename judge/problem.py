@@ -41,18 +41,43 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from judge import harness
-from judge.errors import ProblemError
+from judge.errors import InvalidSlug, ProblemError
 from judge.signature import FunctionSignature, Signature, check_input, check_types
+from judge.text import safe_json
 
 FORMAT = "lcagent.problem/1"
 TestSource = Literal["example", "dataset", "generated", "official"]
+
+# LeetCode's slug alphabet (`two-sum`, `3sum`, `weekly-contest-400`). Slugs come
+# from outside (LeetCode, packs, datasets) and name files: nothing else may pass.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_SLUG_CHAR = re.compile(r"[a-z0-9-]")
+MAX_SLUG_LENGTH = 200  # `<slug>.json` and its temporary file stay within a file name
+
+
+def check_slug(slug: object, what: str = "problem slug") -> str:
+    """The slug, or InvalidSlug naming it and the reason."""
+    if not isinstance(slug, str):
+        raise InvalidSlug(str(slug), f"is not a string but {type(slug).__name__}", what)
+    if not slug:
+        raise InvalidSlug(slug, "is empty", what)
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise InvalidSlug(slug[:40] + "...", f"is {len(slug)} characters long (at most {MAX_SLUG_LENGTH})", what)
+    if slug.startswith("-"):
+        raise InvalidSlug(slug, "starts with a hyphen", what)
+    if not _SLUG.fullmatch(slug):
+        i, ch = next((i, c) for i, c in enumerate(slug) if not _SLUG_CHAR.fullmatch(c))
+        raise InvalidSlug(slug, f"has {ch!r} at position {i} (a slug is lowercase letters, digits and hyphens)",
+                          what)
+    return slug
 
 
 class Test(BaseModel):
@@ -100,6 +125,12 @@ class Source(BaseModel):
 class ContestRef(BaseModel):
     model_config = ConfigDict(frozen=True)
     slug: str
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        return check_slug(v, "contest slug")
+
     title: str | None = None
     start_time: datetime
     duration_s: int | None = None
@@ -127,6 +158,18 @@ class Problem(BaseModel):
     limits: Limits = Limits()
     reference_solution: str | None = None
     meta: dict[str, Any] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _safe_strings(cls, data: Any) -> Any:
+        # lone surrogates (valid JSON, not UTF-8) escaped on the way in, so no
+        # writer (file, database, judge service) fails on this problem later
+        return safe_json(data) if isinstance(data, dict) else data
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        return check_slug(v) if v else v  # empty: the length check names it
 
     @model_validator(mode="after")
     def _tests_fit_signature(self) -> Problem:
@@ -210,6 +253,7 @@ def save_problem(problem: Problem, directory: Path) -> Path:
     """Write `<slug>.json` atomically: a reader never sees half a file."""
     import tempfile
 
+    check_slug(problem.slug)  # also for a model built without validation
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{problem.slug}.json"
     fd, tmp_name = tempfile.mkstemp(prefix=f"{problem.slug}.", suffix=".json.tmp", dir=directory)

@@ -26,7 +26,7 @@ from typing import Any
 from judge import harness
 from judge.checkers import checker_for_statement
 from judge.errors import ProblemError
-from judge.problem import Problem, Source, Test, parse_problem
+from judge.problem import Problem, Source, Test, check_slug, parse_problem
 from judge.signature import FunctionSignature, Param, check_input, conforms
 
 _SIMPLE_TYPES = {"int": "integer", "float": "double", "bool": "boolean", "str": "string",
@@ -86,6 +86,7 @@ def convert_row(row: dict, dataset: str = "LeetCodeDataset") -> Problem:
     slug = row.get("task_id")
     if not isinstance(slug, str) or not slug:
         raise RowError("<row>", "no task_id")
+    check_slug(slug, "task_id")  # it becomes the problem's slug, and a file name
     meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
     starter = row.get("starter_code") or meta.get("lang_code")
     statement = row.get("problem_description") or meta.get("question_title") or ""

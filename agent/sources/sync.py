@@ -25,7 +25,7 @@ from agent.sources.errors import ContestNotStarted, SourceError
 from agent.sources.leetcode_client import ContestSummary, LeetCodeClient
 from agent.sources.leetcode_parse import contest_ref, question_to_problem
 from judge.errors import ProblemError
-from judge.problem import Problem, save_problem
+from judge.problem import Problem, check_slug, save_problem
 from storage import models
 from storage.engine import session_scope
 
@@ -82,11 +82,12 @@ def contests_to_sync(client: LeetCodeClient, engine: Engine, since: datetime | N
 def sync_contest(client: LeetCodeClient, engine: Engine, slug: str, report: SyncReport, *,
                  now: datetime, out_dir: Path | None = None) -> None:
     try:
+        check_slug(slug, "contest slug")  # it goes into a URL and, with --out, a directory name
         info = client.contest_info(slug, now=now)
     except ContestNotStarted as e:
         report.not_public.append(str(e))
         return
-    except SourceError as e:
+    except (SourceError, ProblemError) as e:
         report.failures.append((slug, str(e)))
         return
     report.contests.append(slug)
@@ -96,8 +97,8 @@ def sync_contest(client: LeetCodeClient, engine: Engine, slug: str, report: Sync
         try:
             problems.append(question_to_problem(client.question(qslug), site=client.site,
                                                 contest=contest_ref(info, qslug)))
-        except (SourceError, ProblemError) as e:
-            report.failures.append((qslug, str(e)))
+        except (SourceError, ValueError) as e:  # ProblemError, and a contest slug pydantic refused
+            report.failures.append((str(qslug), str(e)))
     _record_contest(engine, client.site, info, len(info["questions"]))
     stored, failed = store_problems(engine, problems)
     report.failures += failed
