@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from agent.settings import Settings, load_settings
@@ -35,10 +36,10 @@ def _settings() -> Settings:
 def _finish(failures: list[tuple[str, str]], label: str, summary: str, warnings: list[str] = ()) -> None:  # type: ignore[assignment]
     """Print warnings, each failure with its reason, the summary; exit 1 on failures."""
     for line in warnings:
-        err.print(f"[yellow]{line}[/yellow]")
+        err.print(f"[yellow]{escape(line)}[/yellow]")  # statements and reasons hold [brackets]
     for where, reason in failures:
-        err.print(f"[red]{label} {where}:[/red] {reason}")
-    err.print(summary)
+        err.print(f"[red]{label} {escape(where)}:[/red] {escape(reason)}")
+    err.print(escape(summary))
     if failures:
         raise typer.Exit(1)
 
@@ -206,8 +207,7 @@ def sync_cmd(
         report = sync(client, engine, contests=contest or None,
                       since=since.replace(tzinfo=UTC) if since and since.tzinfo is None else since,
                       out_dir=out, on_contest=lambda slug: err.print(f"syncing {slug}"))
-    _finish(report.failures, "failed", f"{len(report.contests)} contests, {len(report.stored)} problems stored, "
-            f"{len(report.failures)} failures", report.not_public)
+    _finish(report.failures, "failed", report.summary(), report.warnings())
 
 
 @problems_app.command("list")
@@ -339,10 +339,11 @@ def _cycle(settings: Settings, *, do_sync: bool, generate: bool, judge: bool, mo
     except (GenerationConfigError, JudgeError, NotFound, ValueError) as e:
         raise _fail(str(e)) from None
     if report.sync:
-        err.print(f"sync: {len(report.sync.contests)} contests, {len(report.sync.stored)} problems stored, "
-                  f"{len(report.sync.failures)} failures")
+        err.print(f"sync: {report.sync.summary()}")
+        for line in report.sync.warnings():
+            err.print(f"[yellow]{escape(line)}[/yellow]")
         for where, reason in report.sync.failures:
-            err.print(f"[red]sync failed for {where}:[/red] {reason}")
+            err.print(f"[red]sync failed for {escape(where)}:[/red] {escape(reason)}")
     if report.testgen:
         t = report.testgen
         err.print(f"hidden tests: {len(t.done)} problems done, {len(t.skipped)} skipped, {len(t.waiting)} waiting")

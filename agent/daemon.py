@@ -101,8 +101,9 @@ def job_sync() -> None:
     report = asyncio.run(run_cycle(ctx.settings, ctx.engine, generate=False, judge=False))
     s = report.sync
     if s is not None:
-        log.info("sync: %d contests, %d problems stored, %d not public yet, %d failures",
-                 len(s.contests), len(s.stored), len(s.not_public), len(s.failures))
+        log.info("sync: %s, %d not public yet", s.summary(), len(s.not_public))
+        for line in s.warnings():
+            log.warning("sync: %s", line)
         for where, reason in s.failures:
             log.warning("sync failed for %s: %s", where, reason)
     _log_tests(report)

@@ -39,6 +39,7 @@ class JudgeSettings(BaseModel):
 
 class LeetCodeSettings(BaseModel):
     site: str = "leetcode.com"  # or "leetcode.cn"
+    language: Literal["en", "zh"] = "en"  # the statement's language; leetcode.cn serves both
     base_url: str | None = None  # default https://<site>; tests point it at a fake server
     session: SecretStr | None = None  # LEETCODE_SESSION cookie, optional
     csrftoken: SecretStr | None = None

@@ -47,7 +47,7 @@ def leetcode_client(settings: Settings) -> LeetCodeClient:
         lc.site, lc.base_url,
         session_cookie=lc.session.get_secret_value() if lc.session else None,
         csrf_token=lc.csrftoken.get_secret_value() if lc.csrftoken else None,
-        min_interval_s=lc.min_interval_s, attempts=lc.attempts, backoff_s=lc.backoff_s,
+        min_interval_s=lc.min_interval_s, attempts=lc.attempts, backoff_s=lc.backoff_s, language=lc.language,
     )
 
 

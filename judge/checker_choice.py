@@ -147,6 +147,7 @@ def choose_checker(statement: str, answer_type: str | None = None, *, design: bo
     levels: set[int] = set()
     rules: list[str] = []
     unmatched: list[str] = []
+    deciding: list[str] = []  # the sentences that made the answer order-free
     nested = (_list_levels(answer_type) or 0) >= 2
     grouping = nested and _GROUPING.search(re.sub(r"<[^>]+>", " ", statement)) is not None
     for sentence in plain_sentences(statement):
@@ -158,19 +159,23 @@ def choose_checker(statement: str, answer_type: str | None = None, *, design: bo
         if rule.name not in rules:
             rules.append(rule.name)
         levels |= rule.levels
+        if rule.levels:
+            deciding.append(sentence)
     base = Checker(kind="float", tolerance=tolerance) if within else Checker()
     if not levels:
         return CheckerChoice(base, rules, unmatched)
     depth = 1 if levels == {1} else 2 if levels == {1, 2} else 0
     if depth == 0:  # inner lists in any order but not the answer list: nothing compares that
-        return CheckerChoice(base, rules, [*unmatched, f"levels {sorted(levels)} in any order: not supported"])
+        return CheckerChoice(base, rules, [*unmatched, *(f"{s} (only inner lists in any order: not supported)"
+                                                         for s in deciding)])
     if design:
         return CheckerChoice(Checker(kind="custom", name="unordered_each", tolerance=tolerance), rules, unmatched)
     list_levels = _list_levels(answer_type)
     if answer_type is not None and _parsed(answer_type) == "string":
         return CheckerChoice(Checker(kind="custom", name="char_multiset", tolerance=tolerance), rules, unmatched)
     if list_levels == 0:  # a scalar, a tree or a linked list: there is no list to reorder
-        return CheckerChoice(base, rules, [*unmatched, f"answer type {answer_type} has no list to reorder"])
+        return CheckerChoice(base, rules, [*unmatched, *(f"{s} (the answer type {answer_type} has no list "
+                                                         "to reorder)" for s in deciding)])
     if list_levels is not None:
         depth = min(depth, list_levels)
     return CheckerChoice(Checker(kind="unordered", depth=depth, tolerance=tolerance), rules, unmatched)

@@ -266,7 +266,6 @@ def test_transient_faults_mid_sync_are_retried_and_everything_is_stored(
     [
         pytest.param("status", {"status": 500}, "HTTP 500", id="500"),
         pytest.param("status", {"status": 429}, "rate limited", id="429"),
-        pytest.param("cloudflare", {}, "Cloudflare", id="cloudflare"),
         pytest.param("truncated", {}, "not valid JSON", id="truncated"),
         pytest.param("drop", {}, "RemoteProtocolError", id="dropped-connection"),
         pytest.param("shape", {"mutate": drop_path(["data", "question", "content"])}, "'content'",
@@ -465,3 +464,86 @@ def test_cli_sync_never_prints_the_session_cookie(cli_env: dict[str, str], fake_
     assert "SECRET" not in result.output
     assert fake_leetcode.requests[0].cookies == {"LEETCODE_SESSION": "cli-SECRET-session",
                                                  "csrftoken": "cli-SECRET-csrf"}
+
+
+# ===================================================================== blocks, flags, reports
+
+
+def test_a_cloudflare_block_stops_the_whole_sync_at_once(engine: Engine, client: LeetCodeClient,
+                                                         fake_leetcode: FakeLeetCode) -> None:
+    fake_leetcode.fail("questionData:remove-leaves-below-threshold", "cloudflare", times=10)
+    report = sync(client, engine, contests=[CONTEST, "biweekly-contest-9000"], now=NOW)
+    # the blocked question was tried `attempts` (3) times, then nothing more was asked
+    assert fake_leetcode.question_slugs_requested() == ["values-with-exact-frequency",
+                                                        *["remove-leaves-below-threshold"] * 3]
+    assert fake_leetcode.requests_for("/contest/api/info/biweekly-contest-9000") == []
+    assert report.stopped is not None
+    assert "Cloudflare" in report.stopped and "contests not tried: biweekly-contest-9000" in report.stopped
+    assert report.stopped in report.warnings()
+    assert [s for s, _ in report.failures] == ["remove-leaves-below-threshold"]
+    assert report.stored == ["values-with-exact-frequency"]  # what was fetched before the block is kept
+    assert complete_contests(engine, "leetcode.com") == {}  # and the contest is synced again next time
+
+
+def test_a_cloudflare_block_on_the_contest_info_stops_too(engine: Engine, client: LeetCodeClient,
+                                                          fake_leetcode: FakeLeetCode) -> None:
+    fake_leetcode.fail(f"/contest/api/info/{CONTEST}/", "cloudflare", times=10)
+    report = sync(client, engine, contests=[CONTEST, "biweekly-contest-9000"], now=NOW)
+    assert report.stopped and report.contests == []
+    assert fake_leetcode.question_slugs_requested() == []
+    assert len(fake_leetcode.requests) == 3
+
+
+def test_examples_not_compared_are_counted_per_reason(engine: Engine, client: LeetCodeClient) -> None:
+    report = sync(client, engine, contests=["biweekly-contest-9000"], now=NOW)
+    assert report.failures == []
+    # remove-marked-values is custom-judged: its two outputs are not JSON values
+    assert report.not_comparable == {"output is not a JSON value": 2}
+    assert report.summary() == ("1 contests, 2 problems stored, 0 failures; 2 examples not compared "
+                                "(output is not a JSON value: 2)")
+
+
+def test_order_phrasings_no_rule_knows_are_reported(engine: Engine, client: LeetCodeClient,
+                                                     fake_leetcode: FakeLeetCode) -> None:
+    q = fake_leetcode.questions["sort-even-positions"]
+    q["content"] += "<p>Any permutation of nums[i] values is also accepted.</p>"
+    report = sync(client, engine, contests=[CONTEST], now=NOW)
+    assert report.order_unmatched == [("sort-even-positions", "Any permutation of nums[i] values is also accepted.")]
+    [warning] = report.warnings()
+    assert warning.startswith("sort-even-positions: the statement speaks of order")
+    assert stored_problem(engine, "sort-even-positions").checker.kind == "exact"  # type: ignore[attr-defined]
+
+
+def test_cli_prints_statement_sentences_as_they_are(cli_env: dict[str, str], fake_leetcode: FakeLeetCode) -> None:
+    fake_leetcode.questions["sort-even-positions"]["content"] += "<p>Any permutation of nums[i] is fine.</p>"
+    result = CliRunner().invoke(app, ["sync", "--contest", CONTEST], env=cli_env)
+    assert "Any permutation of nums[i] is fine." in " ".join(result.output.split())  # [i] is no markup
+
+
+def test_a_contest_over_without_questions_is_a_failure_saying_so(engine: Engine, client: LeetCodeClient,
+                                                                  fake_leetcode: FakeLeetCode) -> None:
+    fake_leetcode.add_contest("weekly-contest-9002", int((NOW - timedelta(days=1)).timestamp()), [], listed=False)
+    report = sync(client, engine, contests=["weekly-contest-9002"], now=NOW)
+    assert report.not_public == []
+    [(slug, reason)] = report.failures
+    assert slug == "weekly-contest-9002" and "lists no questions" in reason
+
+
+def test_the_configured_language_chooses_the_statement(engine: Engine, fake_leetcode_cn: FakeLeetCode) -> None:
+    with LeetCodeClient("leetcode.cn", fake_leetcode_cn.url, min_interval_s=0, attempts=1,
+                        language="zh") as client:
+        report = sync(client, engine, contests=[CONTEST], now=NOW)
+    assert report.failures == []
+    p = stored_problem(engine, "values-with-exact-frequency")
+    assert "返回一个数组" in p.statement  # type: ignore[attr-defined]
+    assert p.meta["statement_language"] == "zh"  # type: ignore[attr-defined]
+    assert [t.expected for t in p.tests] == [[4, 2], [1], []]  # type: ignore[attr-defined]
+
+
+def test_cli_sync_prints_the_examples_not_compared(cli_env: dict[str, str]) -> None:
+    result = CliRunner().invoke(app, ["sync", "--contest", "biweekly-contest-9000"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())  # the console wraps long lines
+    assert "2 examples not compared (output is not a JSON value: 2)" in output
+    # "the five elements can be returned in any order", but the answer is an integer
+    assert "remove-marked-values: the statement speaks of order" in output and "has no list to reorder" in output
