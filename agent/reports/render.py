@@ -7,13 +7,18 @@ import base64
 import dataclasses
 import json
 import math
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from agent.reports.data import LEETCODE_SUBMIT, Report, basis_label
+from agent.reports.markdown import md_code, md_table, md_text
 from agent.reports.stats import Rate, interval_text, percent
+from judge.verdict import Verdict
+
+COMPILE_ERROR, WRONG_ANSWER = str(Verdict.COMPILE_ERROR), str(Verdict.WRONG_ANSWER)
 
 
 def cell(rate: Rate | None) -> str:
@@ -33,9 +38,7 @@ def matrix_rows(report: Report) -> tuple[list[str], list[list[str]]]:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + [":-:"] * (len(header) - 1)) + "|"]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
+    return md_table(header, rows)  # cells escaped: names and slugs come from outside
 
 
 def _window(report: Report) -> str:
@@ -45,14 +48,14 @@ def _window(report: Report) -> str:
 
 
 def to_markdown(report: Report, chart_path: str | None = None) -> str:
-    out = [f"# {report.title}", "", f"{_window(report)}; generated {report.generated_at:%Y-%m-%d %H:%M} UTC.", ""]
+    out = [f"# {md_text(report.title)}", "", f"{_window(report)}; generated {report.generated_at:%Y-%m-%d %H:%M} UTC.", ""]
     out += ["## Acceptance by contest", "",
             "Each cell: first attempts accepted / first attempts made. Overall with a 95% Wilson interval.", ""]
     out += [_table(*matrix_rows(report)), ""]
-    pending = [f"{m.label}: {m.pending}" for m in report.models if m.pending]
+    pending = [f"{md_text(m.label)}: {m.pending}" for m in report.models if m.pending]
     if pending:
         out += [f"Not yet finished (not counted): {', '.join(pending)}.", ""]
-    failed = [f"{m.label}: {m.failed}" for m in report.models if m.failed]
+    failed = [f"{md_text(m.label)}: {m.failed}" for m in report.models if m.failed]
     if failed:
         out += [f"Given up after infrastructure errors (no verdict, not counted): {', '.join(failed)}.", ""]
     header, rows = basis_rows(report)
@@ -84,24 +87,53 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
     out += ["## Test provenance", ""]
     if report.examples_only:
         out += ["Rates on these problems rest on **example tests only** (no hidden tests): "
-                + ", ".join(f"`{s}`" for s in report.examples_only) + ".", ""]
+                + ", ".join(md_code(s) for s in report.examples_only) + ".", ""]
     out += [_table(["Problem", "Tests", "Provenance", "Test set", "Rates rest on"],
                    [[p.slug, str(p.n_tests), ", ".join(f"{k} {v}" for k, v in sorted(p.provenance.items())),
-                     f"`{p.test_set_version}`", basis_label(p.basis, p.oracle)] for p in report.provenance]), ""]
+                     md_code(p.test_set_version), basis_label(p.basis, p.oracle)] for p in report.provenance]), ""]
     out += leetcode_markdown(report)
     out += ["## Failures", ""]
     if not report.failures:
         out += ["None.", ""]
     for f in report.failures:
-        line = f"- **{f.config_name}** `{f.slug}` attempt {f.attempt}: {f.result}"
-        ff = f.first_failure or {}
-        if ff:
-            line += (f" on test {ff.get('test')}: input `{_short(ff.get('input'))}`, expected "
-                     f"`{_short(ff.get('expected'))}`, got `{_short(ff.get('got'))}`")
-            if ff.get("message"):
-                line += f" — {_short(ff.get('message'), 120)}"
+        d = failure_detail(f.result, f.first_failure)
+        line = f"- **{md_text(f.config_name)}** {md_code(f.slug)} attempt {f.attempt}: {md_text(d.headline)}"
+        if d.test is not None:
+            line += f": input {md_code(d.input)}, expected {md_code(d.expected)}"
+            if d.got is not None:
+                line += f", got {md_code(d.got)}"
+        if d.message:
+            line += f" — {md_text(d.message)}"
         out.append(line)
     return "\n".join(out).rstrip() + "\n"
+
+
+@dataclass(frozen=True)
+class FailureDetail:
+    """How a failed attempt reads: the verdict, and the test it failed on (1-based,
+    as LeetCode numbers them) with its input, expected output and what the code
+    returned; a failure of the whole submission (compile error, a crash before
+    any test) names no test."""
+
+    headline: str  # "Wrong Answer on test 6", "Compile Error", "Runtime Error before any test"
+    test: int | None  # 1-based
+    input: str | None
+    expected: str | None
+    got: str | None  # shown for a wrong answer only: other verdicts returned nothing
+    message: str
+
+
+def failure_detail(result: str, ff: dict | None, limit: int = 80) -> FailureDetail:
+    if not ff:
+        return FailureDetail(result, None, None, None, None, "")
+    message = _short(ff.get("message") or "", 120) if ff.get("message") else ""
+    test = ff.get("test")
+    if not isinstance(test, int) or isinstance(test, bool):  # the whole submission failed
+        headline = result if result == COMPILE_ERROR else f"{result} before any test"
+        return FailureDetail(headline, None, None, None, None, message)
+    got = _short(ff.get("got"), limit) if result == WRONG_ANSWER else None
+    return FailureDetail(f"{result} on test {test + 1}", test + 1, _short(ff.get("input"), limit),
+                         _short(ff.get("expected"), limit), got, message)
 
 
 def basis_rows(report: Report) -> tuple[list[str], list[list[str]]]:
@@ -127,8 +159,8 @@ def leetcode_markdown(report: Report) -> list[str]:
     if not report.disagreements:
         return [*out, "No disagreements.", ""]
     out += ["Disagreements:", ""]
-    out += [f"- **{d.config_name}** `{d.slug}` attempt {d.attempt}: local {d.local} (on {basis_label(d.basis)}), "
-            f"LeetCode {d.leetcode}" + (f" ({d.passed}/{d.total} tests)" if d.total else "")
+    out += [f"- **{md_text(d.config_name)}** {md_code(d.slug)} attempt {d.attempt}: local {md_text(d.local)} "
+            f"(on {basis_label(d.basis)}), LeetCode {md_text(d.leetcode)}" + (f" ({d.passed}/{d.total} tests)" if d.total else "")
             for d in report.disagreements]
     return [*out, ""]
 
@@ -141,7 +173,7 @@ def _difficulties(report: Report) -> list[str]:
 
 def _short(v: Any, limit: int = 80) -> str:
     text = v if isinstance(v, str) else json.dumps(v)
-    text = " ".join(str(text).split()).replace("`", "'")
+    text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -177,5 +209,5 @@ def to_html(report: Report, chart_svg: bytes) -> str:
         difficulties=_difficulties(report),
         interval_text=interval_text, p=_p, cell=cell,
         chart_data_uri="data:image/svg+xml;base64," + base64.b64encode(chart_svg).decode(),
-        failures=[{"f": f, "short": _short} for f in report.failures],
+        failures=[(f, failure_detail(f.result, f.first_failure)) for f in report.failures],
     )

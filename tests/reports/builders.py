@@ -73,12 +73,12 @@ NOT_FINISHED = {PENDING, GENERATED}
 # The first failing test each failing verdict is recorded with: (index, whether
 # the program returned an answer, message). The failures list must show exactly
 # these. Test i of every problem here is `add(i, i + 1)`, expected 2i + 1.
-FIRST_FAILURE: dict[str, tuple[int, bool, str]] = {
+FIRST_FAILURE: dict[str, tuple[int | None, bool, str]] = {  # test None: no test is blamed
     WA: (5, True, "wrong answer"),
     TLE: (9, False, "a test used more than 10000 ms of CPU time"),
     MLE: (7, False, "killed by the kernel for lack of memory"),
     RE: (3, False, "ZeroDivisionError: division by zero"),
-    CE: (0, False, "SyntaxError: invalid syntax (line 3)"),
+    CE: (None, False, "SyntaxError: invalid syntax (line 3)"),
     OLE: (2, False, "output exceeded the limit"),
 }
 
@@ -244,8 +244,11 @@ PAPER = Layout(paper_problems(), [PAPER_3B, BASELINE_7B])
 
 
 def first_failure(result: str, total: int) -> Failure:
-    """The failure recorded for `result` on a test set of `total` tests."""
+    """The failure recorded for `result` on a test set of `total` tests (0-based
+    index, as judge.verdict stores it; a compile error blames no test)."""
     test, got, message = FIRST_FAILURE[result]
+    if test is None:
+        return Failure(test=None, input="", message=message)
     test = min(test, total - 1)
     input_, expected = case_of(test)
     return Failure(test=test, input=input_, expected=expected, got=expected + 1 if got else None,
@@ -260,9 +263,12 @@ def judge_result(result: str, total: int, test_set_version: str) -> JudgeResult:
         passed, failure, statuses = total, None, ["AC"] * total
     else:
         failure = first_failure(result, total)
-        passed = failure.test
         short = {WA: "WA", TLE: "TLE", MLE: "MLE", RE: "RE", CE: "CE", OLE: "OLE"}[result]
-        statuses = ["AC"] * passed + [short] + ["not run"] * (total - passed - 1)
+        if failure.test is None:  # the whole submission failed: nothing ran
+            passed, statuses = 0, ["not run"] * total
+        else:
+            passed = failure.test
+            statuses = ["AC"] * passed + [short] + ["not run"] * (total - passed - 1)
     return JudgeResult(verdict=verdict, passed=passed, total=total, first_failure=failure,
                        runtime_ms=42.0, memory_kb=16_384, judge_image="lcagent-judge:reports-test",
                        test_set_version=test_set_version, limits=Limits(),

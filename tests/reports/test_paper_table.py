@@ -8,6 +8,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import base64
+import html
 import json
 import os
 import re
@@ -325,13 +326,34 @@ def test_failures_show_the_verdict_and_the_first_failing_test(paper: Db, lcagent
             continue
         n_tests = len(PAPER.problem(slug).sources)
         f = b.first_failure(result, n_tests)
-        got = "null" if f.got is None else json.dumps(f.got)
-        assert line == (f"{head} on test {f.test}: input `{' '.join(f.input.split())}`, expected "
-                        f"`{json.dumps(f.expected)}`, got `{got}` — {f.message}")
-    assert "- **paper-3b** `w500-q4` attempt 2: Wrong Answer on test 5: input `5 6`, expected `11`, got `12`" \
+        if f.test is None:  # a compile error blames no test: no input, no expected output
+            assert line == f"{head} — {f.message}"
+            continue
+        got = f", got `{json.dumps(f.got)}`" if result == b.WA else ""  # other verdicts returned nothing
+        assert line == (f"{head} on test {f.test + 1}: input `{' '.join(f.input.split())}`, expected "
+                        f"`{json.dumps(f.expected)}`{got} — {f.message}")
+    # tests are numbered from 1, as LeetCode numbers them: the 6th test is index 5, input "5 6"
+    assert "- **paper-3b** `w500-q4` attempt 2: Wrong Answer on test 6: input `5 6`, expected `11`, got `12`" \
            " — wrong answer" in lines
+    assert "- **baseline-7b** `w502-q3` attempt 4: Compile Error — SyntaxError: invalid syntax (line 3)" in lines
+    assert "- **baseline-7b** `bw183-q2` attempt 2: Runtime Error on test 4: input `3 4`, expected `7`" \
+           " — ZeroDivisionError: division by zero" in lines
     assert "- **paper-3b** `w504-q4` attempt 1: no code" in lines
     assert "- **paper-3b** `bw183-q4` attempt 4: truncated" in lines
+
+
+def test_html_failures_read_as_the_markdown_ones(paper: Db, lcagent: Cli) -> None:
+    """The HTML failure list: the same lines as the Markdown one (tests numbered
+    from 1, a compile error tied to no test)."""
+    page = report_cli(lcagent, paper, *WINDOW, "--format", "html")
+    block = page.split('<ul id="failures">', 1)[1].split("</ul>", 1)[0]
+    items = [html.unescape(re.sub(r"<[^>]+>", "", li)).strip() for li in re.findall(r"<li>(.*?)</li>", block, re.S)]
+    md = report_cli(lcagent, paper, *WINDOW)
+    md_lines = [line[2:].replace("**", "").replace("`", "") for line in b.md_section(md, "Failures").splitlines()
+                if line.startswith("- ")]
+    assert items == md_lines and len(items) == 24
+    assert "baseline-7b w502-q3 attempt 4: Compile Error — SyntaxError: invalid syntax (line 3)" in items
+    assert not any("on test None" in i or "on test 0" in i for i in items)
 
 
 def test_provenance_labels_examples_only_problems(paper: Db, lcagent: Cli) -> None:
