@@ -2,24 +2,34 @@
 environment variables (nested with `__`, e.g. `LCAGENT_JUDGE__PARALLELISM=4`).
 
 Built once by the CLI and passed down; nothing else reads the environment.
-The TOML file is `$LCAGENT_CONFIG`, else `./lcagent.toml` when present.
+The TOML file is `$LCAGENT_CONFIG` (an error when it does not exist), else
+`./lcagent.toml` when present. Strict: an unknown key in the file or an unknown
+`LCAGENT_*` variable is an error, and every mistake is a one-line `ConfigError`
+naming the file (line, column) or the variable (see `agent.config_sources`).
 """
 
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
+from agent.config_sources import ConfigError, Layers, explain, read_file, read_layers
+from agent.config_sources import config_path as config_path
 from agent.generation.config import ModelSpec
+
+__all__ = ["ConfigError", "Settings", "config_path", "load_settings", "load_settings_with_sources"]
+_STRICT = ConfigDict(extra="forbid")
+_FILE_DATA: ContextVar[dict[str, Any] | None] = ContextVar("lcagent_file_data", default=None)
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -27,9 +37,10 @@ def _xdg(var: str, fallback: str) -> Path:
 
 
 class JudgeSettings(BaseModel):
+    model_config = _STRICT
     image: str | None = None  # default: the content-versioned tag of this code's harness
     parallelism: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
-    container_memory_mb: int = Field(default=2560, ge=256)
+    memory_headroom_mb: int = Field(default=160, ge=64)  # container memory beyond a job's limit (the harness, scratch)
     cpus_per_container: float = Field(default=1.0, gt=0)
     recycle_after: int = Field(default=1000, ge=1)
     debian_mirror: str = "http://deb.debian.org/debian"
@@ -38,6 +49,7 @@ class JudgeSettings(BaseModel):
 
 
 class LeetCodeSettings(BaseModel):
+    model_config = _STRICT
     site: str = "leetcode.com"  # or "leetcode.cn"
     language: Literal["en", "zh"] = "en"  # the statement's language; leetcode.cn serves both
     base_url: str | None = None  # default https://<site>; tests point it at a fake server
@@ -50,6 +62,8 @@ class LeetCodeSettings(BaseModel):
 
 class TestgenSettings(BaseModel):
     """Hidden tests for live problems: generated inputs, expected outputs from an oracle."""
+
+    model_config = _STRICT
 
     oracle: Literal["leetcode", "reference"] | None = None  # none: problems stay on the tests they have
     sources: list[str] = ["leetcode"]  # problems of these sources get hidden tests in every cycle
@@ -67,6 +81,8 @@ class TestgenSettings(BaseModel):
 class SubmitSettings(BaseModel):
     """The LeetCode submit backend: LeetCode's own verdict on first attempts."""
 
+    model_config = _STRICT
+
     enabled: bool = False  # the daemon and `lcagent run` submit after judging
     attempts: int = Field(default=1, ge=1)  # units with attempt <= this are submitted
     daily_cap: int = Field(default=50, ge=0)  # submissions per UTC day, all models together
@@ -74,6 +90,7 @@ class SubmitSettings(BaseModel):
 
 
 class PipelineSettings(BaseModel):
+    model_config = _STRICT
     sources: list[str] = ["leetcode", "pack"]  # problems of these sources get units
     max_tries: int = Field(default=5, ge=1)  # infrastructure failures before "failed"
     backoff_s: float = Field(default=30.0, ge=0)
@@ -81,6 +98,7 @@ class PipelineSettings(BaseModel):
 
 
 class DaemonSettings(BaseModel):
+    model_config = _STRICT
     timezone: str = "UTC"
     sync_delay_minutes: float = Field(default=15.0, ge=0)  # after a contest ends
     catchup_minutes: float = Field(default=60.0, gt=0)
@@ -91,7 +109,7 @@ class DaemonSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LCAGENT_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LCAGENT_", env_nested_delimiter="__", extra="forbid")
 
     data_dir: Path = Field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share"))
     cache_dir: Path = Field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache"))
@@ -122,17 +140,25 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
-        return (init_settings, env_settings, toml)
+        data = _FILE_DATA.get()
+        if data is None:  # built directly, not by load_settings: read the file here
+            path = config_path()
+            data = read_file(settings_cls, path)[0] if path else {}
+        return (init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=data))
 
 
-def config_path() -> Path | None:
-    explicit = os.environ.get("LCAGENT_CONFIG")
-    if explicit:
-        return Path(explicit)
-    local = Path("lcagent.toml")
-    return local if local.exists() else None
+def load_settings_with_sources(**overrides: Any) -> tuple[Settings, Layers]:
+    """The settings, and which layer (default, file, variable, argument) set each
+    value. Raises ConfigError (one line) on any configuration mistake."""
+    layers = read_layers(Settings, overrides=overrides)
+    token = _FILE_DATA.set(layers.file_data)
+    try:
+        return Settings(**overrides), layers
+    except ValidationError as e:
+        raise ConfigError(explain(e, layers)) from None
+    finally:
+        _FILE_DATA.reset(token)
 
 
-def load_settings(**overrides: object) -> Settings:
-    return Settings(**overrides)  # type: ignore[arg-type]
+def load_settings(**overrides: Any) -> Settings:
+    return load_settings_with_sources(**overrides)[0]

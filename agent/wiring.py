@@ -20,7 +20,7 @@ def sandbox_config(settings: Settings) -> SandboxConfig:
     return SandboxConfig(
         image=j.image or image_tag(),
         parallelism=j.parallelism,
-        container_memory_mb=j.container_memory_mb,
+        memory_headroom_mb=j.memory_headroom_mb,
         cpus=j.cpus_per_container,
         recycle_after=j.recycle_after,
     )

@@ -251,9 +251,9 @@ def run_sandboxed(problems: list[Problem], parallelism: int, image: str) -> dict
         lock = threading.Lock()
         plain_run = pool.run
 
-        def instrumented(job: dict, wall_s: float) -> dict:
+        def instrumented(job: dict, wall_s: float, *, fresh: bool = False) -> dict:
             t = time.perf_counter()
-            report = plain_run(job, wall_s)
+            report = plain_run(job, wall_s, fresh=fresh)
             latency = time.perf_counter() - t
             with lock:
                 samples.append((latency, report["wall_ms"] / 1e3, report["cpu_ms"] / 1e3))

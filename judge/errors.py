@@ -4,6 +4,10 @@
     ├── SandboxUnavailable (RuntimeError)   infrastructure: Docker down, container
     │   │                                   died, no answer in time. Never a verdict:
     │   │                                   the caller retries the unit later.
+    │   ├── SandboxCrashed                  the container died or went silent while it
+    │   │                                   ran a job: the judge reruns it in a fresh
+    │   │                                   container and, if a healthy canary passes,
+    │   │                                   blames the submission (a verdict after all)
     │   └── JudgeImageMissing               the judge image for this code is not built
     ├── ServiceConfigError (ValueError)     the judge service refuses to start as configured
     │                                       (no bearer token, a guessable one)
@@ -27,6 +31,16 @@ class SandboxUnavailable(JudgeError, RuntimeError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"sandbox unavailable: {reason}")
         self.reason = reason
+
+
+class SandboxCrashed(SandboxUnavailable):
+    """The judge container stopped answering during a job (killed, out of memory,
+    silent past its deadline). What it says about the submission is decided by a
+    rerun and a canary (`judge.judging`)."""
+
+    def __init__(self, reason: str, *, oom_killed: bool = False) -> None:
+        super().__init__(reason)
+        self.oom_killed = oom_killed
 
 
 class JudgeImageMissing(SandboxUnavailable):

@@ -2,9 +2,21 @@
 
 It is the container's PID 1 (`python3 -I /opt/lcjudge/harness.py serve`), reads one
 job per line on stdin and writes one result per line on stdout. For every job it
-forks a fresh process for the submission, applies that process's own limits, wipes
-the scratch filesystem and kills every stray process before and after, and
-returns plain JSON outputs. It never sees expected outputs: the host compares.
+starts a fresh interpreter (`harness.py child`, the job on a memfd at fd 4), so
+no submission starts from a process image that held another submission's data;
+applies that process's own limits; before and after, kills every stray process
+and wipes what could carry state to the next submission (/tmp, /dev/shm,
+/dev/mqueue, System V shared memory, queues and semaphores), reporting the
+container unclean (to be recycled) when anything remains. It returns plain JSON
+outputs and never sees expected outputs: the host compares.
+
+CPU: each test's CPU is the whole container's (cgroup cpuacct / cpu.stat) minus
+PID 1's own, counted from the child's "ready" message, so work in forked
+processes, subprocesses or threads counts against the per-test limit. Memory:
+the cgroup's OOM-kill counter is read after each test, so memory spread over
+several processes is Memory Limit Exceeded on the test where it happened.
+Results: `accepts_message` is the one result-channel rule (an integer index,
+exactly the next test, in order); the host applies the same function again.
 
 Why PID 1: signals without a handler -- SIGKILL included -- sent from inside the
 container to PID 1 are dropped by the kernel, so a submission cannot kill the
@@ -260,8 +272,6 @@ import math, operator, random, re, string, sys, typing
 from sortedcontainers import SortedList, SortedDict, SortedSet
 inf = float("inf")
 """
-_PRELUDE_CODE = compile(_PRELUDE, "<prelude>", "exec")
-_PRELUDE_NAMESPACE: dict | None = None  # set by serve(); a forked child owns its copy
 
 
 class _TimeLimit(BaseException):
@@ -299,7 +309,7 @@ def _namespace() -> dict:
     import builtins
 
     ns: dict = {"__name__": "__main__"}
-    exec(_PRELUDE_CODE, ns)
+    exec(compile(_PRELUDE, "<prelude>", "exec"), ns)
     # The star imports shadow builtins (math.pow, operator.pow, ...): LeetCode
     # solutions call the builtin three-argument pow, so the builtins win.
     for name in [n for n in ns if hasattr(builtins, n) and n != "__name__"]:
@@ -355,7 +365,7 @@ def _design_caller(sig: dict, target_cls: Any) -> Any:
 
 
 def _child_main(job: dict, channel: int) -> None:
-    """Runs in the forked submission process. Everything here is reachable by the
+    """Runs in the submission's own interpreter. Everything here is reachable by the
     untrusted code, so nothing here decides a verdict."""
 
     def send(msg: dict | bytes) -> None:
@@ -366,15 +376,16 @@ def _child_main(job: dict, channel: int) -> None:
     sig = job["signature"]
     per_test = job["limits"]["time_ms"] / 1000.0
     signal.signal(signal.SIGPROF, _on_cpu_timer)
+    ns = _namespace()
+    import threading
+
+    threading.stack_size(16 << 20)  # the default is RLIMIT_STACK (= the memory limit): no thread could start
+    send({"t": "ready"})  # PID 1 starts counting the submission's CPU here
     try:
         code = compile(job["code"], "solution.py", "exec")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
         send({"t": "compile_error", "message": _describe(e)})
         return
-    ns = _PRELUDE_NAMESPACE or _namespace()  # built once in the server: this process has its own copy
-    import threading  # imported by the server already: free here
-
-    threading.stack_size(16 << 20)  # the default is RLIMIT_STACK (= the memory limit): no thread could start
     signal.setitimer(signal.ITIMER_PROF, per_test)
     try:
         exec(code, ns)
@@ -404,10 +415,9 @@ def _child_main(job: dict, channel: int) -> None:
         try:
             output = call(values)
             signal.setitimer(signal.ITIMER_PROF, 0)
-            spent = time.process_time() - start
-            if spent > per_test:  # the solution caught the timer's exception
+            if time.process_time() - start > per_test:  # the solution caught the timer's exception
                 raise _TimeLimit()
-            msg = _line({"t": "test", "i": i, "ok": True, "output": output, "cpu_ms": spent * 1e3})
+            msg = _line({"t": "test", "i": i, "ok": True, "output": output})
         except _BadTest as e:
             signal.setitimer(signal.ITIMER_PROF, 0)
             send({"t": "bad_test", "i": i, "message": str(e)})
@@ -427,10 +437,61 @@ def _line(msg: dict) -> bytes:
     return (json.dumps(msg, separators=(",", ":")) + "\n").encode()
 
 
+CHANNEL_FD, JOB_FD = 3, 4  # in the submission's process: results out, its job in
+
+
+def child() -> None:
+    """Entry of a submission's process: a fresh interpreter that PID 1 exec'd for
+    this one job, so its memory has never held another submission's code, outputs
+    or results (a fork of the long-lived server would inherit all of them)."""
+    try:
+        with os.fdopen(JOB_FD, "rb") as f:
+            job = json.loads(f.read())
+        sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+        sys.stderr.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+        _child_main(job, CHANNEL_FD)
+    except BaseException as e:
+        os.write(2, f"harness child failed: {e!r}\n".encode())
+    finally:
+        try:
+            sys.stdout.flush()
+        finally:
+            os._exit(0)  # no atexit handler of the submission's runs after its results
+
+
+# ---------------------------------------------------------- the result channel rule
+
+MESSAGE_KINDS = frozenset({"test", "bad_test", "compile_error", "module_error", "done"})
+
+
+def accepts_message(msg: Any, next_test: int, n_tests: int) -> bool:
+    """The one rule for a result line, applied by PID 1 as lines arrive and again by
+    the host: a known kind; a test result carries exactly the next index as an
+    integer (not 0.0, not true) and in order; a compile or module error only before
+    any test result; `done` only after the last one."""
+    if not isinstance(msg, dict):
+        return False
+    kind = msg.get("t")
+    if kind in ("test", "bad_test"):
+        i = msg.get("i")
+        if type(i) is not int or i != next_test or i >= n_tests:
+            return False
+        if kind == "bad_test":
+            return True
+        ok = msg.get("ok")
+        return (ok is True and "output" in msg) or (
+            ok is False and isinstance(msg.get("kind"), str) and isinstance(msg.get("message"), str)
+        )
+    if kind in ("compile_error", "module_error"):
+        return next_test == 0 and isinstance(msg.get("message"), str)
+    return kind == "done" and next_test == n_tests
+
+
 # ----------------------------------------------------------------------- server
 
-SCRATCH_DIRS = ("/tmp", "/dev/shm")
+SCRATCH_DIRS = ("/tmp", "/dev/shm", "/dev/mqueue")  # /dev/mqueue: POSIX message queues
 _CHUNK = 1 << 16
+_CGROUP = "/sys/fs/cgroup"
 
 
 def _apply_limits(limits: dict) -> None:
@@ -452,6 +513,49 @@ def _apply_limits(limits: dict) -> None:
         if ceiling != resource.RLIM_INFINITY:
             soft, hard = min(soft, ceiling), min(hard, ceiling)
         resource.setrlimit(which, (soft, hard))
+
+
+def _job_file(job: dict) -> int:
+    """The submission's part of the job (no expected output exists here anyway) in
+    an anonymous memory file the child reads: no pipe to keep fed while it runs."""
+    mine = {"code": job["code"], "signature": job["signature"], "tests": job["tests"],
+            "limits": {"time_ms": job["limits"]["time_ms"]}}
+    fd = os.memfd_create("lcjudge-job", os.MFD_CLOEXEC)
+    data = json.dumps(mine, separators=(",", ":")).encode()
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+_CHILD_ENV: dict[str, str] = {}  # the container's environment, kept by serve()
+
+
+def _spawn(limits: dict, fds: dict[int, int]) -> int:
+    """Fork, place `fds` (target -> source) and exec a fresh interpreter running
+    `child()`. Only harness code runs between fork and exec."""
+    import fcntl
+
+    pid = os.fork()
+    if pid:
+        return pid
+    try:  # ---------------------------------------------- the submission, before exec
+        high = {dst: fcntl.fcntl(src, fcntl.F_DUPFD, 64) for dst, src in fds.items()}
+        for dst, src in high.items():  # via high numbers: a source may sit on a target
+            os.dup2(src, dst)
+        os.closerange(len(fds), 1 << 16)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # an ignored signal stays ignored across exec
+        os.chdir("/tmp")
+        with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")  # out of memory, the kernel kills the submission first, not PID 1
+        _apply_limits(limits)
+        me = os.path.abspath(__file__)
+        os.execve(sys.executable, [sys.executable, "-s", "-B", "-P", me, "child"], _CHILD_ENV)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.write(2, f"harness could not start the submission: {e!r}\n".encode())
+    os._exit(127)
 
 
 def _kill_strays() -> None:
@@ -487,28 +591,121 @@ def _wipe(path: str) -> bool:
                 shutil.rmtree(p)
             else:
                 os.unlink(p)
+        return not os.listdir(path)
     except FileNotFoundError:
         return True
     except Exception:  # never a harness error: a dirty sandbox is replaced
         return False
-    return True
+
+
+def _sysv_ids(kind: str) -> list[int]:
+    """Ids of the System V IPC objects (`shm`, `msg`, `sem`) of this IPC namespace."""
+    try:
+        with open(f"/proc/sysvipc/{kind}") as f:
+            rows = f.read().splitlines()[1:]
+    except FileNotFoundError:  # a kernel without System V IPC
+        return []
+    return [int(row.split()[1]) for row in rows if row.strip()]
+
+
+def _remove_sysv_ipc() -> bool:
+    """Remove every System V shared memory segment, message queue and semaphore set:
+    they outlive their processes and would hand data (or a memory hoard) to the next
+    submission. True when none is left."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        remove = {"shm": lambda i: libc.shmctl(i, 0, None), "msg": lambda i: libc.msgctl(i, 0, None),
+                  "sem": lambda i: libc.semctl(i, 0, 0)}  # 0 = IPC_RMID
+        for kind, rm in remove.items():
+            for ident in _sysv_ids(kind):
+                rm(ident)
+        return not any(_sysv_ids(kind) for kind in remove)
+    except Exception:  # unreadable or unremovable: a dirty sandbox is replaced
+        return False
+
+
+def _cgroup_value(path: str, key: str | None = None) -> int | None:
+    """A counter of the container's cgroup (v1 or v2 file), None when not readable."""
+    try:
+        with open(path) as f:
+            if key is None:
+                return int(f.read().split()[0])
+            for line in f:
+                k, _, v = line.partition(" ")
+                if k == key:
+                    return int(v)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _first_value(*candidates: tuple[str, str | None]) -> int:
+    for path, key in candidates:
+        value = _cgroup_value(f"{_CGROUP}/{path}", key)
+        if value is not None:
+            return value
+    return -1
 
 
 def _oom_kills() -> int:
-    """The container's OOM-kill counter (cgroup v1 or v2), -1 when not readable."""
-    for path, key in (
-        ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill"),
-        ("/sys/fs/cgroup/memory.events", "oom_kill"),
-    ):
-        try:
-            with open(path) as f:
-                for line in f:
-                    k, _, v = line.partition(" ")
-                    if k == key:
-                        return int(v)
-        except OSError:
-            continue
-    return -1
+    """The container's OOM-kill counter, -1 when not readable. Without an oom_kill
+    field (kernels before 4.13) the v1 failure count stands in."""
+    return _first_value(("memory/memory.oom_control", "oom_kill"), ("memory.events", "oom_kill"),
+                        ("memory/memory.failcnt", None))
+
+
+def _shmem_bytes() -> int:
+    """Memory the container's cgroup still holds in tmpfs and shared memory."""
+    return _first_value(("memory/memory.stat", "shmem"), ("memory.stat", "shmem"))
+
+
+class _CpuClock:
+    """CPU time (ms) of every process in the container except PID 1: the submission
+    and whatever it forked, running, dead or reaped. Read from the cgroup's own
+    counter (PID 1's share subtracted); without one, summed over /proc plus what
+    PID 1 has reaped."""
+
+    def __init__(self) -> None:
+        self.ns_scale = 1e-6
+        self.source: tuple[str, str | None] | None = None
+        for path, key, scale in (("cpuacct/cpuacct.usage", None, 1e-6), ("cpu.stat", "usage_usec", 1e-3)):
+            if _cgroup_value(f"{_CGROUP}/{path}", key) is not None:
+                self.source, self.ns_scale = (f"{_CGROUP}/{path}", key), scale
+                break
+
+    def now(self) -> float:
+        if self.source:
+            total = _cgroup_value(*self.source)
+            if total is not None:
+                return total * self.ns_scale - time.process_time() * 1000.0
+        return self._proc_sum()
+
+    @staticmethod
+    def _proc_sum() -> float:
+        import resource
+
+        ticks = 0
+        for name in os.listdir("/proc"):
+            if not name.isdigit() or name == "1":
+                continue
+            try:
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+            except (OSError, IndexError, ValueError):
+                continue
+        reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ticks * 1000.0 / os.sysconf("SC_CLK_TCK") + (reaped.ru_utime + reaped.ru_stime) * 1000.0
+
+
+def _clean_sandbox() -> bool:
+    """Nothing of a submission left: no process, no scratch file, no IPC object, no
+    shared memory charged to the container."""
+    _kill_strays()
+    clean = all([_wipe(d) for d in SCRATCH_DIRS]) & _remove_sysv_ipc()
+    return clean and _shmem_bytes() < (1 << 20)
 
 
 class _Capture:
@@ -546,34 +743,30 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _cpu_ms(pid: int) -> float:
-    """User + system CPU of a live process (all its threads), from /proc."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
 class _Results:
-    """The result channel, parsed line by line as it arrives. Each test's CPU time
-    is measured here, by PID 1: the child's CPU clock when the result for test i
-    arrives, minus when the result for test i-1 did. The child's own claim is
-    replaced, so catching the timer or patching the clock buys nothing."""
+    """The result channel, parsed line by line as it arrives and filtered by
+    `accepts_message`. Each test's CPU time is measured here, by PID 1, for the
+    whole container: the CPU clock when the result for test i arrives minus when
+    the result for test i-1 did (for test 0: when the submission's interpreter was
+    ready). Forked helpers count too, and the child's own claims are replaced, so
+    catching the timer, patching the clock or working in another process buys
+    nothing. The container's OOM-kill count rides along with every result."""
 
     def __init__(self, n_tests: int, max_bytes: int) -> None:
         self.buf = bytearray()
         self.size = 0
         self.max_bytes = max_bytes
-        self.max_messages = 8 * n_tests + 256  # many more lines than tests: a flood
+        self.n_tests = n_tests
+        self.max_lines = 8 * n_tests + 256  # many more lines than tests: a flood
+        self.lines = 0
         self.messages: list[dict] = []
         self.malformed = 0
         self.next_test = 0
-        self.mark = 0.0  # child CPU (ms) at the last accepted test result
+        self.ready_at: float | None = None  # CPU clock when the interpreter was ready
+        self.mark = 0.0  # CPU clock at the last accepted test result (or at ready)
         self.flooded = False
 
-    def feed(self, data: bytes, cpu_now: float) -> None:
+    def feed(self, data: bytes, cpu_now: float, oom_kills: int) -> None:
         self.size += len(data)
         if self.size > self.max_bytes:
             self.flooded = True
@@ -584,11 +777,12 @@ class _Results:
         while cut >= 0 and not self.flooded:
             line = bytes(self.buf[:cut])
             del self.buf[: cut + 1]
-            self._line(line, cpu_now)
+            self._line(line, cpu_now, oom_kills)
             cut = self.buf.find(b"\n")
 
-    def _line(self, line: bytes, cpu_now: float) -> None:
-        if len(self.messages) + self.malformed >= self.max_messages:
+    def _line(self, line: bytes, cpu_now: float, oom_kills: int) -> None:
+        self.lines += 1
+        if self.lines > self.max_lines:
             self.flooded = True  # far more lines than tests: a flood, not results
             return
         try:
@@ -596,55 +790,44 @@ class _Results:
         except (ValueError, RecursionError):
             self.malformed += 1
             return
-        if not isinstance(msg, dict) or _depth(msg) > _MAX_DEPTH:
+        if msg == {"t": "ready"} and self.ready_at is None and not self.messages:
+            self.ready_at = self.mark = cpu_now
+            return
+        if _depth(msg) > _MAX_DEPTH or not accepts_message(msg, self.next_test, self.n_tests):
             self.malformed += 1
             return
-        if msg.get("t") == "test" and msg.get("i") == self.next_test:
+        if msg["t"] in ("test", "bad_test"):
             msg["cpu_ms"] = cpu_now - self.mark
+            msg["oom_kills"] = oom_kills
             self.mark, self.next_test = cpu_now, self.next_test + 1
         self.messages.append(msg)
 
 
 def run_job(job: dict) -> dict:
-    import resource
     import selectors
 
     limits = job["limits"]
     per_test_ms = float(limits["time_ms"]) * _SLACK + 50
     total_ms = float(limits["total_time_ms"]) * _SLACK + 50
-    _kill_strays()
-    clean_before = all(_wipe(d) for d in SCRATCH_DIRS)
-    oom_before = _oom_kills()
-    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    clean_before = _clean_sandbox()
+    clock = _CpuClock()
+    cpu_start, oom_start = clock.now(), _oom_kills()
+    job_fd = _job_file(job)
     res_r, res_w = os.pipe()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
+    devnull = os.open(os.devnull, os.O_RDONLY)
     sys.stdout.flush()
     started = time.monotonic()
-    pid = os.fork()
-    if pid == 0:  # ------------------------------------------------ the submission
-        try:
-            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-            os.dup2(out_w, 1)
-            os.dup2(err_w, 2)
-            os.dup2(res_w, 3)
-            os.closerange(4, 1 << 16)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            sys.stdin = open(0, closefd=False)  # noqa: SIM115
-            sys.stdout = open(1, "w", closefd=False, buffering=1)  # noqa: SIM115
-            sys.stderr = open(2, "w", closefd=False, buffering=1)  # noqa: SIM115
-            os.chdir("/tmp")
-            _apply_limits(limits)
-            _child_main(job, 3)
-        except BaseException as e:
-            os.write(2, f"harness child failed: {e!r}\n".encode())
-        finally:
-            try:
-                sys.stdout.flush()
-            finally:
-                os._exit(0)
-    for fd in (res_w, out_w, err_w):
+    pid = _spawn(limits, {0: devnull, 1: out_w, 2: err_w, CHANNEL_FD: res_w, JOB_FD: job_fd})
+    for fd in (res_w, out_w, err_w, devnull, job_fd):
         os.close(fd)
+
+    def cpu_used() -> float:
+        return clock.now() - cpu_start
+
+    def oom_kills() -> int:
+        return _oom_kills() - oom_start if oom_start >= 0 else 0
 
     deadline = started + limits["wall_ms"] / 1000.0
     out_cap = limits["output_bytes"]
@@ -664,21 +847,21 @@ def run_job(job: dict) -> dict:
             if not data:
                 sel.unregister(key.fd)
             elif key.fd == res_r:
-                results.feed(data, _cpu_ms(pid))
+                results.feed(data, cpu_used(), oom_kills())
             else:
                 (stdout if key.fd == out_r else stderr).add(data)
         return bool(events)
 
     while status is None:
         now = time.monotonic()
-        cpu = _cpu_ms(pid)
+        cpu = cpu_used()
         if now >= deadline:
             killed = "wall"
         elif stdout.size + stderr.size > out_cap or results.flooded:
             killed = "output"
-        elif cpu > total_ms:
+        elif cpu - (results.ready_at or 0.0) > total_ms:
             killed = "cpu"
-        elif cpu - results.mark > per_test_ms:
+        elif results.ready_at is not None and cpu - results.mark > per_test_ms:
             killed = "test_cpu"  # the test running now is over its own limit
         if killed:
             os.kill(pid, signal.SIGKILL)
@@ -697,12 +880,9 @@ def run_job(job: dict) -> dict:
     for fd in (res_r, out_r, err_r):
         os.close(fd)
     sel.close()
-    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu_s = (children_after.ru_utime - children_before.ru_utime) + (
-        children_after.ru_stime - children_before.ru_stime
-    )
-    clean_after = all(_wipe(d) for d in SCRATCH_DIRS)
-    oom_after = _oom_kills()
+    cpu_total = cpu_used()
+    startup = results.ready_at or 0.0
+    clean_after = _clean_sandbox()
     return {
         "id": job.get("id"),
         "protocol": PROTOCOL,
@@ -711,10 +891,11 @@ def run_job(job: dict) -> dict:
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "killed": killed,
-        "cpu_ms": cpu_s * 1000,
+        "cpu_ms": max(0.0, cpu_total - startup),  # every process of the submission, after start-up
+        "startup_cpu_ms": startup,
         "maxrss_kb": rusage.ru_maxrss if rusage else 0,
         "wall_ms": wall_ms,
-        "oom_kills": (oom_after - oom_before) if oom_before >= 0 else None,
+        "oom_kills": oom_kills() if oom_start >= 0 else None,
         "channel_bytes": results.size,
         "stdout_bytes": stdout.size,
         "stderr_bytes": stderr.size,
@@ -743,11 +924,8 @@ def serve() -> None:
     # Python's one default handler: a submission's SIGINT to PID 1 would raise
     # KeyboardInterrupt here. Ignored, the kernel never delivers it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _PRELUDE_NAMESPACE
-    import threading  # noqa: F401  (every child uses it; import it once, before forking)
-
-    _PRELUDE_NAMESPACE = _namespace()  # every fork starts with the prelude done
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    _CHILD_ENV.update(os.environ)
     out = sys.stdout.buffer
     for line in sys.stdin.buffer:
         if not line.strip():
@@ -764,5 +942,7 @@ def serve() -> None:
 if __name__ == "__main__":
     if sys.argv[1:] == ["serve"]:
         serve()
+    elif sys.argv[1:] == ["child"]:
+        child()
     else:
-        sys.exit("usage: harness.py serve")
+        sys.exit("usage: harness.py serve | child")

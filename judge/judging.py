@@ -5,6 +5,16 @@
 
 Only the test inputs, the signature and the limits go into the sandbox; expected
 outputs stay here and are compared by `judge.verdict.decide`.
+
+A container that dies or goes silent during a job (`SandboxCrashed`) is not yet
+infrastructure: a submission can exhaust the container's memory with memory no
+process owns, or otherwise take its sandbox down, and "sandbox unavailable" on
+every retry would leave its unit unjudged -- and its model's rate higher. So the
+judge checks a canary (a trivial correct submission in a fresh container) and
+reruns the submission in a fresh container: only a failing canary is
+infrastructure; a submission that takes a fresh container down again gets a
+verdict (Memory Limit Exceeded when the kernel ran out of memory, else Runtime
+Error).
 """
 
 from __future__ import annotations
@@ -15,7 +25,13 @@ from dataclasses import dataclass
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
-from judge.errors import JudgeError, JudgeImageMissing, ProblemError, SandboxUnavailable
+from judge.errors import (
+    JudgeError,
+    JudgeImageMissing,
+    ProblemError,
+    SandboxCrashed,
+    SandboxUnavailable,
+)
 from judge.problem import Limits, Problem
 from judge.sandbox import SandboxConfig, SandboxPool
 from judge.signature import DesignSignature
@@ -68,7 +84,25 @@ def build_job(problem: Problem, code: str, limits: Limits, config: SandboxConfig
 
 
 def _retryable(e: BaseException) -> bool:
-    return isinstance(e, SandboxUnavailable) and not isinstance(e, JudgeImageMissing)
+    """Engine trouble is retried as is; a crash goes through the canary instead."""
+    return isinstance(e, SandboxUnavailable) and not isinstance(e, (JudgeImageMissing, SandboxCrashed))
+
+
+# A trivial correct submission: what a healthy sandbox must judge right.
+CANARY_JOB = {
+    "code": "class Solution:\n    def add(self, a, b):\n        return a + b\n",
+    "signature": {"kind": "function", "name": "add", "return": "integer", "output_param": None,
+                  "params": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]},
+    "tests": ["20\n22"],
+    "limits": {"time_ms": 5000, "total_time_ms": 10000, "memory_mb": 256, "wall_ms": 30000,
+               "file_bytes": 1 << 20, "output_bytes": 1 << 20, "result_bytes": 1 << 20},
+}
+
+
+def crash_report(crash: SandboxCrashed) -> dict:
+    """A harness-shaped report for a submission that took two containers down."""
+    return {"messages": [], "sandbox_crash": {"oom_killed": crash.oom_killed, "reason": crash.reason},
+            "killed": None, "cpu_ms": 0.0, "maxrss_kb": 0, "stdout": "", "stderr": ""}
 
 
 @dataclass
@@ -81,14 +115,41 @@ class Judge:
             raise ProblemError(problem.slug, "has no test with a comparable expected output")
         limits = limits or problem.limits
         job = build_job(problem, code, limits, self.pool.config)
+        wall_s = job["limits"]["wall_ms"] / 1000
+        try:
+            report = self._run(job, wall_s)
+        except SandboxCrashed:
+            report = self._rerun_after_crash(job, wall_s)
+        return decide(problem, report, self.pool.image_ref, limits)
+
+    def _run(self, job: dict, wall_s: float, fresh: bool = False) -> dict:
         run = retry(
             retry=retry_if_exception(_retryable),
             stop=stop_after_attempt(self.attempts),
             wait=wait_exponential(multiplier=0.5, max=5),
             reraise=True,
         )(self.pool.run)
-        report = run(job, job["limits"]["wall_ms"] / 1000)
-        return decide(problem, report, self.pool.image_ref, limits)
+        return run(job, wall_s, fresh=fresh)
+
+    def _rerun_after_crash(self, job: dict, wall_s: float) -> dict:
+        self.check_canary()
+        try:
+            return self._run(job, wall_s, fresh=True)
+        except SandboxCrashed as again:
+            self.check_canary()  # the engine is fine after it: the submission did it
+            return crash_report(again)
+
+    def check_canary(self) -> None:
+        """SandboxUnavailable unless a fresh container judges a trivial correct
+        submission right: the test that tells infrastructure from submission."""
+        try:
+            report = self._run(CANARY_JOB, CANARY_JOB["limits"]["wall_ms"] / 1000, fresh=True)
+        except SandboxCrashed as e:
+            raise SandboxUnavailable(f"the judge's canary crashed too: {e.reason}") from None
+        outputs = [m.get("output") for m in report.get("messages", []) if m.get("t") == "test"]
+        if outputs != [42]:
+            raise SandboxUnavailable(f"the judge's canary was judged wrong (outputs {outputs!r}): "
+                                     "the sandbox is broken, not the submission")
 
     def judge_many(
         self,

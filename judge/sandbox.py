@@ -2,18 +2,23 @@
 
 Each container runs the harness as PID 1 and serves jobs over its attached
 stdin/stdout: one JSON line in, one JSON line out. A container is reused for many
-submissions, and each submission still gets a fresh process (forked by the
-harness), its own rlimits, a wiped scratch filesystem and no surviving process of
-its predecessor. Containers are replaced after `recycle_after` jobs, whenever the
-harness reports a dirty sandbox, and whenever anything unexpected happens.
+submissions, and each submission still gets a fresh interpreter (exec'd by the
+harness), its own rlimits, a wiped scratch filesystem, no System V or POSIX IPC
+object and no surviving process of its predecessor. Containers are replaced after
+`recycle_after` jobs, whenever the harness reports a dirty sandbox, and whenever
+anything unexpected happens.
 
 Container hardening: no network, read-only root, small tmpfs scratch, every
-capability dropped, no-new-privileges, a non-root user, pids limit, memory limit
-with swap off, a CPU quota, file-size and open-file rlimits; containers carry
-labels so that a crashed run's leftovers are swept at the next start.
+capability dropped, no-new-privileges, a non-root user, pids limit, a memory limit
+that follows each job's (the submission's processes together, plus the harness's
+headroom) with swap off, small System V / POSIX IPC quotas, a CPU quota, file-size
+and open-file rlimits, no container log (the result stream is attached, never
+logged); containers carry labels so that a crashed run's leftovers are swept at
+the next start.
 
 Any Docker trouble becomes `SandboxUnavailable`: the caller retries, it never
-records a verdict.
+records a verdict. A container that dies or goes silent while it runs a job is
+`SandboxCrashed`, which `judge.judging` reruns and may blame on the submission.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
-from judge.errors import JudgeImageMissing, SandboxUnavailable
+from judge.errors import JudgeImageMissing, SandboxCrashed, SandboxUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +55,10 @@ _LIVE_POOLS: set[str] = set()  # pools of this process not closed yet (their con
 class SandboxConfig:
     image: str
     parallelism: int = max(1, os.cpu_count() or 1)
-    container_memory_mb: int = 2560  # cgroup ceiling; each submission has its own RLIMIT_AS
+    # The container's memory limit is each job's memory limit plus this: the harness
+    # (PID 1), the job file, the scratch tmpfs in use. All the submission's
+    # processes together stay within the job's limit (each also has RLIMIT_AS).
+    memory_headroom_mb: int = 160
     cpus: float = 1.0
     pids_limit: int = 128
     scratch_mb: int = 64
@@ -59,6 +67,21 @@ class SandboxConfig:
     result_bytes: int = 64 << 20  # returned values, all tests together
     recycle_after: int = 1000
     host_grace_s: float = 15.0  # beyond the in-container deadline, before giving up
+    initial_memory_mb: int = 1024  # a new container's job memory limit until a job says otherwise
+
+    def ipc_sysctls(self) -> dict[str, str]:
+        """IPC quotas of the container's own IPC namespace: System V shared memory
+        within the scratch size, a few small message queues and semaphore sets, a few
+        small POSIX queues. Memory held there survives its processes; bounded, it can
+        neither starve the harness nor outlast the wipe unseen."""
+        page = 4096
+        shm = self.scratch_mb << 20
+        return {
+            "kernel.shmmax": str(shm), "kernel.shmall": str(shm // page), "kernel.shmmni": "32",
+            "kernel.msgmni": "16", "kernel.msgmax": "8192", "kernel.msgmnb": "65536",
+            "kernel.sem": "64 1024 64 32",
+            "fs.mqueue.queues_max": "16", "fs.mqueue.msg_max": "16", "fs.mqueue.msgsize_max": "8192",
+        }
 
 
 def docker_client() -> docker.DockerClient:
@@ -75,7 +98,8 @@ class Sandbox:
 
     def __init__(self, client: docker.DockerClient, config: SandboxConfig, pool_id: str, n: int) -> None:
         self.client, self.config = client, config
-        self.jobs = 0
+        self.jobs = 0  # submissions run here
+        self.memory_mb = config.initial_memory_mb
         self._buf = b""
         self._out = b""
         try:
@@ -95,11 +119,13 @@ class Sandbox:
                     "/tmp": f"rw,nosuid,nodev,size={config.scratch_mb}m,mode=1777",
                 },
                 shm_size=f"{config.scratch_mb}m",
+                sysctls=config.ipc_sysctls(),
+                log_config=docker.types.LogConfig(type="none"),
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
                 pids_limit=config.pids_limit,
-                mem_limit=f"{config.container_memory_mb}m",
-                memswap_limit=f"{config.container_memory_mb}m",
+                mem_limit=f"{self._container_mb(self.memory_mb)}m",
+                memswap_limit=f"{self._container_mb(self.memory_mb)}m",
                 nano_cpus=int(config.cpus * 1e9),
                 ipc_mode="private",
                 ulimits=[
@@ -125,23 +151,38 @@ class Sandbox:
             self.close()
             raise SandboxUnavailable(f"cannot start a judge container: {e}") from None
 
+    def _container_mb(self, job_mb: int) -> int:
+        return job_mb + self.config.memory_headroom_mb
+
+    def fit_memory(self, job_mb: int) -> None:
+        """Make the container's memory limit follow this job's (a Docker update,
+        only when it changes)."""
+        if job_mb == self.memory_mb:
+            return
+        limit = f"{self._container_mb(job_mb)}m"
+        try:
+            self.container.update(mem_limit=limit, memswap_limit=limit)
+        except _DOCKER_ERRORS as e:
+            raise SandboxUnavailable(f"cannot set the judge container's memory limit to {limit}: {e}") from None
+        self.memory_mb = job_mb
+
     def request(self, job: dict, timeout_s: float) -> dict:
-        """Send one job, wait for its one-line answer."""
+        """Send one job, wait for its one-line answer. SandboxCrashed when the
+        container dies or says nothing sensible in time."""
         deadline = time.monotonic() + timeout_s
         try:
             self._sock.sendall(json.dumps(job, separators=(",", ":")).encode() + b"\n")
             while b"\n" not in self._out:
                 self._out += self._read_frame(deadline)
         except TimeoutError:
-            raise SandboxUnavailable(f"no answer from the judge container within {timeout_s:.0f} s") from None
+            raise self._crashed(f"no answer from the judge container within {timeout_s:.0f} s") from None
         except OSError as e:
-            raise SandboxUnavailable(f"judge container connection failed: {e}") from None
+            raise self._crashed(f"judge container connection failed: {e}") from None
         line, _, self._out = self._out.partition(b"\n")
-        self.jobs += 1
         try:
             answer = json.loads(line)
         except ValueError:
-            raise SandboxUnavailable(f"judge container sent garbage: {line[:200]!r}") from None
+            raise self._crashed(f"judge container sent garbage: {line[:200]!r}") from None
         if "harness_error" in answer:
             raise SandboxUnavailable(f"harness rejected the job: {answer['harness_error']}")
         return answer
@@ -166,16 +207,18 @@ class Sandbox:
         self._sock.settimeout(remaining)
         data = self._sock.recv(1 << 20)
         if not data:
-            raise SandboxUnavailable(f"judge container {self.container.name} closed its stream ({self._state()})")
+            raise self._crashed(f"judge container {self.container.name} closed its stream")
         self._buf += data
 
-    def _state(self) -> str:
+    def _crashed(self, reason: str) -> SandboxCrashed:
         try:
             self.container.reload()
             st = self.container.attrs["State"]
-            return f"status {st.get('Status')}, exit {st.get('ExitCode')}, oom {st.get('OOMKilled')}"
+            oom = bool(st.get("OOMKilled"))
+            state = f"status {st.get('Status')}, exit {st.get('ExitCode')}, oom {oom}"
         except _DOCKER_ERRORS as e:
-            return f"state unknown: {e}"
+            oom, state = False, f"state unknown: {e}"
+        return SandboxCrashed(f"{reason} ({state})", oom_killed=oom)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -213,7 +256,24 @@ class SandboxPool:
         """What a verdict records: the content-versioned tag and the image digest."""
         return f"{self.config.image}@{self.image_id}"
 
-    def _acquire(self) -> Sandbox:
+    def _acquire(self, fresh: bool = False) -> Sandbox:
+        box = self._take_slot()
+        if fresh and box.jobs:  # a container that has run nothing yet, in the same slot
+            box.close()
+            try:
+                box = Sandbox(self.client, self.config, self.pool_id, self._next_serial())
+            except BaseException:
+                with self._lock:
+                    self._count -= 1
+                raise
+        return box
+
+    def _next_serial(self) -> int:
+        with self._lock:
+            self._serial += 1
+            return self._serial
+
+    def _take_slot(self) -> Sandbox:
         while True:
             try:
                 return self._idle.get_nowait()
@@ -244,13 +304,17 @@ class SandboxPool:
         with self._lock:
             self._count -= 1
 
-    def run(self, job: dict, wall_s: float) -> dict:
-        """Run one job in some container; SandboxUnavailable on any Docker trouble."""
+    def run(self, job: dict, wall_s: float, *, fresh: bool = False) -> dict:
+        """Run one job in some container (`fresh`: one that has run nothing before);
+        SandboxUnavailable on any Docker trouble, SandboxCrashed when the container
+        died or went silent during the job."""
         if self._closed:
             raise SandboxUnavailable("the sandbox pool is closed")
-        box = self._acquire()
+        box = self._acquire(fresh)
         healthy = False
         try:
+            box.fit_memory(int(job["limits"]["memory_mb"]))
+            box.jobs += 1
             report = box.request(job, timeout_s=wall_s + self.config.host_grace_s)
             healthy = bool(report.get("clean", False))
             return report

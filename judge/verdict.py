@@ -8,6 +8,8 @@ LeetCode does), and reading process deaths as TLE/MLE/OLE/RE.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import signal
 from enum import StrEnum
@@ -17,7 +19,9 @@ from pydantic import BaseModel
 
 from judge.checkers import outputs_match
 from judge.errors import ProblemError
+from judge.harness import accepts_message
 from judge.problem import Limits, Problem
+from judge.text import safe_json, safe_text
 
 
 class Verdict(StrEnum):
@@ -48,13 +52,42 @@ NOT_RUN = "not run"
 UNCHECKED = "unchecked"  # ran without error; its expected output is not comparable
 
 
+FIELD_CHARS = 8192  # a failing test's input, expected and got are stored up to this much
+
+
+class Clip(BaseModel):
+    """What a stored field was before it was cut to its first `FIELD_CHARS`."""
+
+    chars: int  # the full text's length (a JSON value: its compact JSON text)
+    sha256: str
+
+
 class Failure(BaseModel):
-    test: int
+    test: int | None  # 0-based; None when the whole submission failed (compile error, crash)
     input: str
     expected: Any = None
     got: Any = None
     stderr: str = ""
     message: str = ""
+    clipped: dict[str, Clip] = {}  # fields stored as a prefix of their text
+
+    @classmethod
+    def bounded(cls, test: int | None, input: str = "", expected: Any = None, got: Any = None,
+                stderr: str = "", message: str = "") -> Failure:
+        """A failure safe to store and show: text from the sandbox made valid UTF-8,
+        and a huge input, expected or got value (a forged output can be tens of MB)
+        kept as a prefix with its length and hash."""
+        clipped: dict[str, Clip] = {}
+        values = {"input": input, "expected": expected, "got": got}
+        for name, value in values.items():
+            text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+            if len(text) > FIELD_CHARS:
+                digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+                clipped[name] = Clip(chars=len(text), sha256=digest)
+                values[name] = text[:FIELD_CHARS]
+        return cls(test=test, input=safe_text(values["input"]), expected=safe_json(values["expected"]),
+                   got=safe_json(values["got"]), stderr=safe_text(stderr), message=safe_text(message),
+                   clipped=clipped)
 
 
 class TestOutcome(BaseModel):
@@ -84,6 +117,11 @@ def _process_end(report: dict, limits: Limits) -> tuple[Verdict, str]:
     """Why did the submission's process stop early? Read from the kernel's facts."""
     cpu = _number(report.get("cpu_ms")) or 0.0
     sig = report.get("signal")
+    crash = report.get("sandbox_crash")
+    if isinstance(crash, dict):  # confirmed in a fresh container, with a healthy canary
+        if crash.get("oom_killed"):
+            return Verdict.MEMORY_LIMIT, "the sandbox ran out of memory (twice, in fresh containers)"
+        return Verdict.RUNTIME_ERROR, f"the submission brought its sandbox down twice: {crash.get('reason')}"
     if report.get("killed") == "output":
         return Verdict.OUTPUT_LIMIT, "output exceeded the limit"
     if report.get("killed") == "wall":
@@ -120,6 +158,18 @@ def _number(v: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
+def _accepted_messages(messages: Any, n_tests: int) -> list[dict]:
+    """The report's messages that pass the result-channel rule the harness applied
+    (`judge.harness.accepts_message`), checked again here with the same rule."""
+    accepted: list[dict] = []
+    next_test = 0
+    for m in messages if isinstance(messages, list) else []:
+        if accepts_message(m, next_test, n_tests):
+            accepted.append(m)
+            next_test += m["t"] in ("test", "bad_test")
+    return accepted
+
+
 def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> JudgeResult:
     """Harness report + the problem's expected outputs -> the verdict."""
     tests = problem.tests
@@ -127,52 +177,45 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
     comparable = sum(t.comparable for t in tests)
     if comparable == 0:
         raise ProblemError(problem.slug, "has no test with a comparable expected output")
-    messages = [m for m in report.get("messages", []) if isinstance(m, dict)]
+    messages = _accepted_messages(report.get("messages"), total)
     base = {
         "runtime_ms": _number(report.get("cpu_ms")) or 0.0,
         "memory_kb": int(_number(report.get("maxrss_kb")) or 0),
         "judge_image": judge_image,
         "test_set_version": problem.test_set_version(),
         "limits": limits,
-        "stdout": str(report.get("stdout", ""))[:4096],
+        "stdout": safe_text(str(report.get("stdout", ""))[:4096]),
     }
     stderr = str(report.get("stderr", ""))
 
     def whole(verdict: Verdict, message: str) -> JudgeResult:
-        first = tests[0] if tests else None
-        failure = Failure(
-            test=0, input=first.input if first else "", expected=first.expected if first else None,
-            stderr=stderr, message=message,
-        )
-        status = _SHORT[verdict]
+        """The submission failed before or outside any test: no test is blamed."""
         return JudgeResult(
-            verdict=verdict, passed=0, total=comparable, first_failure=failure,
-            tests=[TestOutcome(status=status)] + [TestOutcome(status=NOT_RUN)] * max(0, total - 1),
-            **base,
+            verdict=verdict, passed=0, total=comparable,
+            first_failure=Failure.bounded(None, stderr=stderr, message=message),
+            tests=[TestOutcome(status=NOT_RUN)] * total, **base,
         )
 
-    for m in messages:
-        if m.get("t") == "compile_error":
-            return whole(Verdict.COMPILE_ERROR, str(m.get("message", "")))
-        if m.get("t") == "module_error":
-            verdict = _ERROR_KINDS.get(str(m.get("kind")), Verdict.RUNTIME_ERROR)
-            return whole(verdict, str(m.get("message", "")))
+    first = messages[0] if messages else {}
+    if first.get("t") == "compile_error":
+        return whole(Verdict.COMPILE_ERROR, str(first.get("message", "")))
+    if first.get("t") == "module_error":
+        return whole(_ERROR_KINDS.get(str(first.get("kind")), Verdict.RUNTIME_ERROR), str(first.get("message", "")))
+    if isinstance(report.get("sandbox_crash"), dict):
+        return whole(*_process_end(report, limits))
 
-    results: dict[int, dict] = {}
-    for m in messages:
-        i = m.get("i")
-        if m.get("t") in ("test", "bad_test") and type(i) is int and 0 <= i < total:
-            results.setdefault(i, m)
-
+    results = {m["i"]: m for m in messages if m["t"] in ("test", "bad_test")}
     outcomes: list[TestOutcome] = []
     failure: Failure | None = None
     verdict = Verdict.ACCEPTED
     ended = False  # the process stopped running tests: later missing ones were not run
     passed = 0
+    oom_seen = 0.0  # the container's OOM kills counted by PID 1 up to the previous result
     for i, test in enumerate(tests):
         r = results.get(i)
         got: Any = None
         cpu = _number((r or {}).get("cpu_ms"))
+        oom = _number((r or {}).get("oom_kills")) or 0.0
         if r is None:
             if ended:
                 outcomes.append(TestOutcome(status=NOT_RUN))
@@ -184,6 +227,9 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
             # read it was tampered with by the submission.
             ended = True
             v, message = Verdict.RUNTIME_ERROR, f"test input rejected in the sandbox: {r.get('message')}"
+        elif oom > oom_seen:  # some process of the submission was killed for memory during this test
+            ended = True
+            v, message = Verdict.MEMORY_LIMIT, "a process of the submission was killed for lack of memory"
         elif not r.get("ok"):
             v, message = _ERROR_KINDS.get(str(r.get("kind")), Verdict.RUNTIME_ERROR), str(r.get("message", ""))
             ended = ended or v in (Verdict.TIME_LIMIT, Verdict.MEMORY_LIMIT)
@@ -199,20 +245,18 @@ def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> 
                 outcomes.append(TestOutcome(status="AC", cpu_ms=cpu))
                 continue
             v, message = Verdict.WRONG_ANSWER, ""
+        oom_seen = max(oom_seen, oom)
         outcomes.append(TestOutcome(status=_SHORT[v], cpu_ms=cpu))
         if failure is None:
             verdict = v
-            failure = Failure(
-                test=i, input=test.input, expected=test.expected, got=got,
-                stderr=stderr, message=message,
-            )
+            failure = Failure.bounded(i, test.input, test.expected, got, stderr, message)
 
     # All outputs right, but the process may still have broken a limit.
     over_budget = (_number(report.get("cpu_ms")) or 0) >= limits.total_time_ms
     oom_killed = (_number(report.get("oom_kills")) or 0) > 0  # a helper process blew the memory
     if verdict is Verdict.ACCEPTED and (report.get("killed") or over_budget or oom_killed):
         verdict, message = _process_end(report, limits)
-        failure = Failure(test=total - 1, input=tests[-1].input, stderr=stderr, message=message)
+        failure = Failure.bounded(total - 1, tests[-1].input, stderr=stderr, message=message)
     return JudgeResult(
         verdict=verdict, passed=passed, total=comparable, first_failure=failure, tests=outcomes, **base
     )

@@ -61,6 +61,16 @@ EXPECTED_SKIPS = {
 }
 
 
+# The slow rows' canonical solutions spend up to 3.5 s of CPU on one test (10 s
+# allowed); CI once measured one above 10 s beside other work (CPU time inflates
+# on a shared VM). This test is about outputs, so those rows get room to spare.
+SLOW_LIMITS = Limits(time_ms=40_000, total_time_ms=300_000, memory_mb=1024)
+
+
+def _roomy(problem: Problem) -> Problem:
+    return problem.model_copy(update={"limits": SLOW_LIMITS}) if problem.slug in SLOW_PROBLEMS else problem
+
+
 def _describe(outcome: JudgeResult | JudgeError) -> str:
     if isinstance(outcome, JudgeError):
         return f"{type(outcome).__name__}: {outcome}"
@@ -82,7 +92,7 @@ def test_canonical_solutions_are_accepted_except_known_broken(judge, corpus_prob
     programs = [dataset_program(rows[s], rows[s]["completion"]) for s in slugs]
     with ThreadPoolExecutor(1) as ex:
         own = ex.submit(run_dataset_grader, programs, cpu_s=120)
-        outcomes = judge.judge_many([(corpus_problems[s], corpus_problems[s].reference_solution)
+        outcomes = judge.judge_many([(_roomy(corpus_problems[s]), corpus_problems[s].reference_solution)
                                      for s in slugs])
         own_verdicts = own.result()
 

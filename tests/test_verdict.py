@@ -109,9 +109,22 @@ def test_accepted_without_done_when_all_tests_reported_and_right() -> None:
     assert (r.passed, r.total) == (3, 3)
 
 
-def test_messages_in_any_order_are_read_by_index() -> None:
-    r = run(report([DONE, ok(2, 4), ok(0, 2), ok(1, 3)]))
-    assert r.verdict is Verdict.ACCEPTED
+def test_results_out_of_order_are_not_results() -> None:
+    """The harness forwards results only in test order (one rule on both sides): a
+    line claiming a later test early is not a result, whoever wrote it."""
+    r = run(report([ok(2, 4), ok(0, 2), ok(1, 3), DONE]))
+    assert r.verdict is Verdict.RUNTIME_ERROR
+    assert statuses(r) == ["AC", "AC", "RE"]
+    in_order = run(report([ok(0, 2), ok(1, 3), ok(2, 4), DONE]))
+    assert in_order.verdict is Verdict.ACCEPTED
+
+
+@pytest.mark.parametrize("index", [0.0, True, "0", None, -1, 3], ids=repr)
+def test_a_test_index_must_be_the_next_integer(index: Any) -> None:
+    """0.0 == 0 and True == 1 in Python; neither is a test index."""
+    r = run(report([ok(index, 2), ok(1, 3), ok(2, 4), DONE]))
+    assert r.verdict is Verdict.RUNTIME_ERROR
+    assert statuses(r) == ["RE", NOT_RUN, NOT_RUN]
 
 
 def test_stdout_is_capped() -> None:
@@ -210,13 +223,15 @@ def test_compile_error() -> None:
     assert r.passed == 0
     f = r.first_failure
     assert f is not None
-    assert (f.test, f.input, f.expected, f.got, f.message, f.stderr) == (0, "1", 2, None, msg, "boom")
-    assert statuses(r) == ["CE", NOT_RUN, NOT_RUN]
+    # a compile error is no test's failure: no input, no expected output
+    assert (f.test, f.input, f.expected, f.got, f.message, f.stderr) == (None, "", None, None, msg, "boom")
+    assert statuses(r) == [NOT_RUN, NOT_RUN, NOT_RUN]
 
 
-def test_compile_error_wins_over_reported_tests() -> None:
-    r = run(report([*ALL_RIGHT, {"t": "compile_error", "message": "no class Solution"}]))
-    assert r.verdict is Verdict.COMPILE_ERROR
+def test_compile_error_after_test_results_is_not_a_result() -> None:
+    """The harness reports a compile error before any test or not at all."""
+    r = run(report([*ALL_RIGHT, {"t": "compile_error", "message": "no class Solution"}, DONE]))
+    assert r.verdict is Verdict.ACCEPTED
 
 
 @pytest.mark.parametrize(
@@ -233,8 +248,8 @@ def test_module_error(kind: str | None, verdict: Verdict, status: str) -> None:
     r = run(report([{"t": "module_error", "kind": kind, "message": "at import"}]))
     assert r.verdict is verdict
     assert r.first_failure is not None
-    assert (r.first_failure.test, r.first_failure.message) == (0, "at import")
-    assert statuses(r) == [status, NOT_RUN, NOT_RUN]
+    assert (r.first_failure.test, r.first_failure.input, r.first_failure.message) == (None, "", "at import")
+    assert statuses(r) == [NOT_RUN, NOT_RUN, NOT_RUN]
     assert r.passed == 0
 
 
@@ -434,7 +449,7 @@ def test_malformed_message_entries_are_ignored(junk: Any) -> None:
 def test_messages_of_other_types_do_not_count_as_results(message: dict) -> None:
     r = run(report([ok(0, 2), message, ok(2, 4), DONE]))
     assert r.verdict is Verdict.RUNTIME_ERROR
-    assert statuses(r) == ["AC", "RE", "AC"]
+    assert statuses(r) == ["AC", "RE", NOT_RUN]  # test 1 never reported: the run ended there
 
 
 @pytest.mark.parametrize(
@@ -461,10 +476,10 @@ def test_forged_nan_output_under_case_insensitive_is_wrong_not_a_crash() -> None
     assert r.verdict is Verdict.WRONG_ANSWER
 
 
-def test_ok_message_without_output_is_compared_as_null() -> None:
+def test_ok_message_without_output_is_not_a_result() -> None:
     r = run(report([ok(0, 2), {"t": "test", "i": 1, "ok": True}, ok(2, 4), DONE]))
-    assert r.verdict is Verdict.WRONG_ANSWER
-    assert r.first_failure is not None and r.first_failure.got is None
+    assert r.verdict is Verdict.RUNTIME_ERROR
+    assert r.first_failure is not None and r.first_failure.test == 1 and r.first_failure.got is None
 
 
 # ------------------------------------------------------------------ comparable=False
@@ -510,3 +525,83 @@ def test_wrong_answer_counts_passed_over_all_comparable_tests() -> None:
     assert r.first_failure is not None and r.first_failure.test == 2
     assert statuses(r) == [UNCHECKED, "AC", "WA", "AC"]
     assert (r.passed, r.total) == (2, 3)
+
+
+# ------------------------------------------------------------------ memory and crashes
+
+
+def test_an_oom_kill_during_a_test_is_memory_limit_on_that_test() -> None:
+    """PID 1 annotates each result with the container's OOM-kill count so far: a
+    helper process killed for memory during test 1 makes test 1 MLE, even though
+    the submission's own process reported a right answer."""
+    messages = [{**ok(0, 2), "oom_kills": 0}, {**ok(1, 3), "oom_kills": 1}, {**ok(2, 4), "oom_kills": 1}, DONE]
+    r = run(report(messages, oom_kills=1))
+    assert r.verdict is Verdict.MEMORY_LIMIT
+    assert r.first_failure is not None and r.first_failure.test == 1
+    assert statuses(r)[:2] == ["AC", "MLE"]
+
+
+def test_oom_kills_before_the_first_test_count_against_the_first() -> None:
+    messages = [{**ok(0, 2), "oom_kills": 2}, {**ok(1, 3), "oom_kills": 2}, {**ok(2, 4), "oom_kills": 2}, DONE]
+    r = run(report(messages, oom_kills=2))
+    assert r.verdict is Verdict.MEMORY_LIMIT and r.first_failure is not None and r.first_failure.test == 0
+
+
+@pytest.mark.parametrize(("oom_killed", "verdict"), [(True, Verdict.MEMORY_LIMIT), (False, Verdict.RUNTIME_ERROR)])
+def test_a_confirmed_sandbox_crash_is_a_verdict_blaming_no_test(oom_killed: bool, verdict: Verdict) -> None:
+    from judge.errors import SandboxCrashed
+    from judge.judging import crash_report
+
+    rep = crash_report(SandboxCrashed("the container stopped answering", oom_killed=oom_killed))
+    r = run(rep)
+    assert r.verdict is verdict
+    assert r.first_failure is not None and r.first_failure.test is None and r.first_failure.input == ""
+    assert statuses(r) == [NOT_RUN] * 3 and r.passed == 0
+
+
+def test_a_crash_report_ignores_forged_results_before_the_crash() -> None:
+    """Results a submission sent before taking its sandbox down are not a verdict."""
+    from judge.errors import SandboxCrashed
+    from judge.judging import crash_report
+
+    rep = {**crash_report(SandboxCrashed("gone")), "messages": ALL_RIGHT}
+    assert run(rep).verdict is Verdict.RUNTIME_ERROR
+
+
+def test_a_compile_error_blames_no_test() -> None:
+    r = run(report([{"t": "compile_error", "message": "SyntaxError: invalid syntax"}]))
+    assert r.verdict is Verdict.COMPILE_ERROR
+    assert r.first_failure is not None and r.first_failure.test is None
+    assert r.first_failure.input == "" and r.first_failure.expected is None
+    assert statuses(r) == [NOT_RUN] * 3
+
+
+# ------------------------------------------------------------------ bounded, printable failures
+
+
+def test_a_huge_wrong_output_is_stored_as_a_prefix_with_length_and_hash() -> None:
+    import hashlib
+    import json
+
+    from judge.verdict import FIELD_CHARS
+
+    huge = list(range(200_000))
+    r = run(report([ok(0, huge), ok(1, 3), ok(2, 4), DONE]))
+    f = r.first_failure
+    assert r.verdict is Verdict.WRONG_ANSWER and f is not None
+    full = json.dumps(huge, separators=(",", ":"))
+    assert f.got == full[:FIELD_CHARS]
+    assert f.clipped["got"].chars == len(full)
+    assert f.clipped["got"].sha256 == hashlib.sha256(full.encode()).hexdigest()
+    assert "input" not in f.clipped and "expected" not in f.clipped
+    assert len(r.model_dump_json()) < 4 * FIELD_CHARS
+
+
+def test_lone_surrogates_from_the_sandbox_are_stored_escaped() -> None:
+    bad = "x\ud800y"
+    messages = [ok(0, bad), ok(1, 3), ok(2, 4), DONE]
+    r = run(report(messages, stdout=bad, stderr=bad))
+    f = r.first_failure
+    assert f is not None
+    r.model_dump_json().encode("utf-8")  # would raise on a lone surrogate
+    assert f.got == "x\\ud800y" and f.stderr == "x\\ud800y" and r.stdout == "x\\ud800y"
