@@ -11,7 +11,13 @@ holding the Docker socket can.
                      200 JudgeResult | 422 problem error | 503 sandbox unavailable
     GET  /v1/health  {"judge_image": "..."}
 
-A bearer token (`Authorization: Bearer <token>`) is required when configured.
+Every request needs the bearer token (`Authorization: Bearer <token>`); the
+service refuses to start without one (or with a short one) unless told
+`insecure_no_token`. Whatever a caller sends, the service caps it: the limits
+(the request's and the problem's own) at `ServiceCaps.limits` (a request above
+them is refused with 422, never clamped: that would change the verdict), the
+body size, and the time a connection may sit idle or take to send its request;
+connections beyond `max_connections` are closed at once.
 """
 
 from __future__ import annotations
@@ -20,31 +26,100 @@ import hmac
 import json
 import logging
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 
-from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable
+from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable, ServiceConfigError
 from judge.judging import Judge
 from judge.problem import Limits, Problem, parse_problem
 from judge.verdict import JudgeResult
 
 log = logging.getLogger(__name__)
-MAX_BODY = 256 << 20
+MIN_TOKEN_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class ServiceCaps:
+    """The most the judge service grants any caller. The default limits keep the
+    longest job (wall backstop 2 x 300 s + 5 s) inside RemoteJudge's read timeout."""
+
+    limits: Limits = field(default_factory=lambda: Limits(time_ms=60_000, total_time_ms=300_000, memory_mb=4096))
+    max_body_bytes: int = 256 << 20
+    idle_timeout_s: float = 30.0  # a connection silent this long (between or within requests) is closed
+    request_timeout_s: float = 120.0  # the whole request body must arrive within this
+    max_connections: int = 64
+
+
+def over_caps(limits: Limits, caps: Limits, where: str) -> str | None:
+    """Why `limits` exceed `caps`, or None."""
+    for name in ("time_ms", "total_time_ms", "memory_mb"):
+        value, cap = getattr(limits, name), getattr(caps, name)
+        if value > cap:
+            return f"{where}.{name} {value} is above the judge service's cap of {cap}"
+    return None
+
+
+class _Server(ThreadingHTTPServer):
+    """At most `max_connections` at once: more are closed unanswered, so idle or
+    slow clients cannot pile up threads."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type, max_connections: int) -> None:
+        self.max_connections = max_connections
+        self._slots = threading.BoundedSemaphore(max_connections)
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            log.warning("judge-server: %d connections open; refusing %s", self.max_connections, client_address)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+def check_token(token: str | None, insecure_no_token: bool = False) -> None:
+    """ServiceConfigError unless there is a token long enough not to be guessed
+    (or serving without one is asked for explicitly)."""
+    if not token and not insecure_no_token:
+        raise ServiceConfigError(
+            "the judge service needs a bearer token (LCAGENT_JUDGE__TOKEN, e.g. `openssl rand -hex 32`): "
+            "whoever reaches it runs code next to the Docker socket; --insecure-no-token serves without "
+            "one, for a trusted loopback only")
+    if token and len(token) < MIN_TOKEN_LENGTH:
+        raise ServiceConfigError(f"the judge service's bearer token has {len(token)} characters; "
+                                 f"use at least {MIN_TOKEN_LENGTH} (e.g. `openssl rand -hex 32`)")
 
 
 class JudgeServer:
-    def __init__(self, judge: Judge, host: str = "127.0.0.1", port: int = 7000, token: str | None = None) -> None:
-        self.judge, self.token = judge, token
+    def __init__(self, judge: Judge, host: str = "127.0.0.1", port: int = 7000, token: str | None = None, *,
+                 insecure_no_token: bool = False, caps: ServiceCaps | None = None) -> None:
+        check_token(token, insecure_no_token)
+        self.judge, self.token = judge, token or None
+        self.caps = caps or ServiceCaps()
         owner = self
 
         class Handler(_Handler):
             server_owner = owner
+            timeout = self.caps.idle_timeout_s  # socket timeout: idle keep-alive and every read
 
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), Handler, self.caps.max_connections)
+        if self.token is None:
+            log.warning("judge service on %s without a bearer token: anyone who reaches it can run code", self.url)
 
     @property
     def url(self) -> str:
@@ -85,32 +160,70 @@ class _Handler(BaseHTTPRequestHandler):
         given = self.headers.get("Authorization", "")
         return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
+    def _refuse(self, status: int, error: str) -> None:
+        """Answer without reading the body, and close: an unread body would be
+        taken for the next request."""
+        self.close_connection = True
+        self._send(status, {"error": error})
+
     def do_GET(self) -> None:
         if self.path != "/v1/health":
-            self._send(404, {"error": f"no route {self.path}"})
+            self._refuse(404, f"no route {self.path}")
         elif not self._authorized():
-            self._send(401, {"error": "missing or wrong bearer token"})
+            self._refuse(401, "missing or wrong bearer token")
         else:
             self._send(200, {"judge_image": self.server_owner.judge.pool.image_ref})
 
+    def _read_body(self, length: int) -> bytes | None:
+        """The body, or None when it does not arrive within the request timeout
+        (each read also has the idle timeout: a stalled client cannot hold a thread)."""
+        deadline = time.monotonic() + self.server_owner.caps.request_timeout_s
+        chunks, left = [], length
+        while left > 0:
+            if time.monotonic() > deadline:
+                return None
+            try:
+                chunk = self.rfile.read1(min(left, 1 << 16))  # type: ignore[attr-defined]
+            except TimeoutError:
+                return None
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
     def do_POST(self) -> None:
+        caps = self.server_owner.caps
         if self.path != "/v1/judge":
-            self._send(404, {"error": f"no route {self.path}"})
+            self._refuse(404, f"no route {self.path}")
             return
         if not self._authorized():
-            self._send(401, {"error": "missing or wrong bearer token"})
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length <= 0 or length > MAX_BODY:
-            self._send(413 if length > MAX_BODY else 400, {"error": "body size"})
+            self._refuse(401, "missing or wrong bearer token")
             return
         try:
-            body = json.loads(self.rfile.read(length))
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if length <= 0 or length > caps.max_body_bytes:
+            self._refuse(413 if length > caps.max_body_bytes else 400,
+                         f"body size {length} (1 to {caps.max_body_bytes} bytes, with Content-Length)")
+            return
+        raw = self._read_body(length)
+        if raw is None:
+            self._refuse(408, f"the request body did not arrive within {caps.request_timeout_s:g} s")
+            return
+        try:
+            body = json.loads(raw)
             problem = parse_problem(body["problem"], "request")
             limits = Limits.model_validate(body["limits"]) if body.get("limits") else None
             code = body["code"]
             if not isinstance(code, str):
                 raise ProblemError("request", "code is not a string")
+            # the limits the judge will apply: the request's, else the problem's
+            over = (over_caps(limits, caps.limits, "limits") if limits
+                    else over_caps(problem.limits, caps.limits, "problem.limits"))
+            if over:
+                raise ProblemError(problem.slug, over)
         except ProblemError as e:
             self._send(422, {"error": str(e), "kind": "problem"})
             return

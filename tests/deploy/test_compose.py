@@ -111,10 +111,36 @@ def _volumes(service: dict) -> list[tuple[str, str]]:
     return out
 
 
+def _ports(service: dict) -> list[tuple[str, int]]:
+    """(host address, container port) of a service's published ports, in either syntax."""
+    out = []
+    for p in service.get("ports", []):
+        if isinstance(p, dict):
+            out.append((str(p.get("host_ip") or "0.0.0.0"), int(p["target"])))
+        else:
+            parts = str(p).split("/")[0].split(":")
+            out.append((parts[0] if len(parts) == 3 else "0.0.0.0", int(parts[-1])))
+    return out
+
+
+def test_the_shipped_compose_file_needs_a_judge_token(tmp_path: Path) -> None:
+    """No known default token: without JUDGE_TOKEN the file does not even load."""
+    for content in ("", "JUDGE_TOKEN=\n"):
+        env = tmp_path / "no-token.env"
+        env.write_text(content)
+        done = _run(["docker-compose", "--env-file", str(env), "-f", "docker-compose.yml", "config"], 60,
+                     check=False)
+        assert done.returncode != 0, done.stdout
+        assert "JUDGE_TOKEN" in done.stderr, done.stderr
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    assert "change-me" not in example and "change-me" not in (ROOT / "docker-compose.yml").read_text()
+
+
 def test_the_shipped_compose_file_passes_config_unmodified(tmp_path: Path) -> None:
-    empty = tmp_path / "empty.env"  # the defaults, whatever .env a checkout has
-    empty.write_text("")
-    done = _run(["docker-compose", "--env-file", str(empty), "-f", "docker-compose.yml", "config"], 60)
+    defaults = tmp_path / "defaults.env"  # the defaults, whatever .env a checkout has, and the one required value
+    token = secrets.token_hex(16)
+    defaults.write_text(f"JUDGE_TOKEN={token}\n")
+    done = _run(["docker-compose", "--env-file", str(defaults), "-f", "docker-compose.yml", "config"], 60)
     cfg = yaml.safe_load(done.stdout)
     services = cfg["services"]
     assert set(services) == {"vllm", "agent", "judge", "dashboard"}
@@ -138,12 +164,13 @@ def test_the_shipped_compose_file_passes_config_unmodified(tmp_path: Path) -> No
     env = agent["environment"]
     assert env["LCAGENT_JUDGE__URL"] == "http://judge:7000"
     assert env["LCAGENT_DATA_DIR"] == dashboard["environment"]["LCAGENT_DATA_DIR"] == "/data"
-    assert env["LCAGENT_JUDGE__TOKEN"] == judge["environment"]["LCAGENT_JUDGE__TOKEN"]
+    assert env["LCAGENT_JUDGE__TOKEN"] == judge["environment"]["LCAGENT_JUDGE__TOKEN"] == token
     models = json.loads(env["LCAGENT_MODELS"])
     assert models[0]["base_urls"] == ["http://vllm:8000/v1"]
     assert agent["image"] == dashboard["image"] == judge["image"]
     assert judge["build"]["args"]["BASE_IMAGE"]
-    assert [p["target"] for p in dashboard["ports"]] == [8001]
+    assert _ports(dashboard) == [("127.0.0.1", 8001)], "the dashboard is published on loopback by default"
+    assert not judge.get("ports"), "the judge service is reachable inside the compose network only"
 
 
 def test_the_demo_pack_and_its_replies() -> None:
@@ -264,7 +291,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         f"AGENT_IMAGE={s.image}",
         f"AGENT_BASE_IMAGE={BASE_IMAGE}",
         "SYNC_LEETCODE=false",  # -> LCAGENT_SYNC_LEETCODE: no LeetCode from CI
-        f"DASHBOARD_PORT={s.dashboard_port}",
+        f"DASHBOARD_PORT=127.0.0.1:{s.dashboard_port}",
         f"VLLM_PORT={_free_port()}",
         f"JUDGE_TOKEN={secrets.token_hex(16)}",
         "JUDGE_PARALLELISM=2",
