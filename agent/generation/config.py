@@ -30,9 +30,17 @@ class Sampling(BaseModel):
     top_p: float | None = None
     top_k: int | None = None  # vLLM extension, sent in extra_body
     max_tokens: int | None = None  # None: up to the model's maximum length
-    seed: int | None = None
+    seed: int | None = None  # attempt n (from 1) sends seed + n - 1: k attempts are k samples
     stop: list[str] | None = None  # no default stop: "###" truncates reasoning models
     extra_body: dict[str, Any] = Field(default_factory=dict)  # min_p, repetition_penalty, ...
+
+    def for_attempt(self, attempt: int) -> Sampling:
+        """The parameters attempt `attempt` (from 1) sends. With one seed for all,
+        vLLM would return the same sample k times; so each attempt gets its own,
+        the first the configured one (a one-attempt run reproduces as before)."""
+        if self.seed is None:
+            return self
+        return self.model_copy(update={"seed": self.seed + attempt - 1})
 
     def request_kwargs(self) -> dict[str, Any]:
         kw: dict[str, Any] = {k: v for k, v in (("temperature", self.temperature), ("top_p", self.top_p),

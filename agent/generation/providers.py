@@ -38,6 +38,7 @@ from agent.generation.errors import (
     RequestRejected,
 )
 from judge.problem import Problem
+from judge.text import safe_json
 
 
 @dataclass
@@ -51,6 +52,12 @@ class Completion:
     completion_tokens: int | None
     latency_ms: float
     raw: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # an answer is JSON: it may carry lone surrogates, which no UTF-8 writer
+        # (database, file, terminal) accepts; every provider's text is escaped here
+        self.content, self.reasoning, self.finish_reason, self.served_model, self.raw = safe_json(
+            [self.content, self.reasoning, self.finish_reason, self.served_model, self.raw])
 
 
 class Provider(Protocol):
@@ -131,7 +138,7 @@ class OpenAIProvider:
             try:
                 async for attempt_ in retrying:
                     with attempt_:
-                        return await self._once(messages)
+                        return await self._once(messages, attempt)
             except _TRANSIENT as e:
                 raise EndpointUnavailable(f"{self.spec.name}: {type(e).__name__}: {e}") from None
             except openai.APIStatusError as e:  # 400/401/403/404/422: our request is wrong
@@ -148,14 +155,14 @@ class OpenAIProvider:
         up = [j for j in range(len(self._clients)) if self._rest_until[j] <= now]
         return min(up or range(len(self._clients)), key=self._in_flight.__getitem__)
 
-    async def _once(self, messages: list[dict[str, str]]) -> Completion:
+    async def _once(self, messages: list[dict[str, str]], attempt: int) -> Completion:
         i = self._pick()
         self._in_flight[i] += 1
         start = time.perf_counter()
         try:
             response = await self._clients[i].chat.completions.create(
                 model=self.model_id, messages=messages,  # type: ignore[arg-type]
-                **self.spec.sampling.request_kwargs(),
+                **self.spec.sampling.for_attempt(attempt).request_kwargs(),
             )
         except _TRANSIENT:
             if len(self._clients) > 1:

@@ -187,6 +187,14 @@ def test_messages_and_sampling_reach_the_server(fake_openai: RecordingFake) -> N
     assert {k: body.get(k) for k in expected} == expected
 
 
+def test_each_attempt_sends_its_own_seed(fake_openai: RecordingFake) -> None:
+    """One seed for every attempt would make vLLM return one sample k times."""
+    spec = spec_for(fake_openai.base_url, sampling=Sampling(seed=7, temperature=1.0))
+    run(_with(spec, lambda p: asyncio.gather(*(p.complete(MESSAGES, PROBLEM, a) for a in (1, 2, 3)))))
+    assert sorted(b["seed"] for b in fake_openai.bodies) == [7, 8, 9]
+    assert Sampling(seed=None).for_attempt(5).seed is None
+
+
 def test_default_sampling_sends_no_stop_and_no_token_cap(fake_openai: RecordingFake) -> None:
     complete_once(spec_for(fake_openai.base_url))
     (body,) = fake_openai.bodies

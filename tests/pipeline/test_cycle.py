@@ -115,12 +115,16 @@ def vllm() -> Iterator[FakeOpenAI]:
     fake.stop()
 
 
+SEED_A = 100
+
+
 @pytest.fixture(scope="module")
 def full_cycle(tmp_path_factory: pytest.TempPathFactory, leetcode: FakeLeetCode,
                vllm: FakeOpenAI) -> Iterator[tuple[Path, dict[str, str], str]]:
     """`lcagent run` once over the fake contest; (directory, env, CLI output)."""
     directory = tmp_path_factory.mktemp("cycle")
-    env = lcagent_env(directory, [model_spec(A, vllm.base_url), model_spec(B, vllm.base_url)],
+    env = lcagent_env(directory, [model_spec(A, vllm.base_url, sampling={"seed": SEED_A}),
+                                  model_spec(B, vllm.base_url)],
                       leetcode_url=leetcode.url)
     result = CliRunner().invoke(app, ["run"], env=env)
     assert result.exit_code == 0, (result.output, result.exception)
@@ -181,7 +185,10 @@ def test_run_records_provenance(full_cycle: tuple[Path, dict, str], vllm: FakeOp
         assert g.endpoint == vllm.base_url
         config = next(c for c in configs.values() if c.id == unit.model_config_id)
         assert g.model_config_id == config.id and g.served_model == config.name  # served id = name here
-        assert g.sampling == config.sampling
+        if config.name == A:  # a configured seed: attempt n sends seed + n - 1, k attempts are k samples
+            assert g.sampling == {**config.sampling, "seed": SEED_A + unit.attempt - 1}
+        else:
+            assert g.sampling == config.sampling and "seed" not in g.sampling
         assert g.prompt_template_version == template
         assert g.problem_version_id == versions[problem.id]
         assert [m["role"] for m in g.prompt] == ["system", "user"]
