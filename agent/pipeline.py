@@ -29,6 +29,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from agent.generation.config import ModelSpec
@@ -45,6 +46,7 @@ from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable
 from judge.judging import Judge
 from judge.problem import Problem as JudgeProblem
 from judge.signature import DesignSignature
+from judge.text import safe_text
 from storage import models, repo, test_sets
 from storage.engine import session_scope
 from storage.errors import StorageError
@@ -277,8 +279,7 @@ class Pipeline:
                     self._queue.task_done()
 
     def _write(self, batch: list[_Pending]) -> None:
-        self._write_batch(batch)
-        for item in batch:
+        for item in self._write_batch(batch):
             self.progress.generated += 1
             self.progress.completion_tokens += item.completion.completion_tokens or 0
         self._tick()
@@ -292,17 +293,33 @@ class Pipeline:
         if batch:
             self._write(batch)
 
-    def _write_batch(self, batch: list[_Pending]) -> None:
-        rows = [self._generation_fields(item) for item in batch]
+    def _write_batch(self, batch: list[_Pending]) -> list[_Pending]:
+        """One transaction for the batch; when it fails, each generation alone, and
+        one that cannot be stored fails its unit only (the database being
+        unreachable is not a unit's fault: that stops the run, units stay put)."""
         try:
+            rows = [self._generation_fields(item) for item in batch]
             with session_scope(self.engine) as s:
                 repo.record_generations(s, [(item.unit, fields) for item, fields in zip(batch, rows, strict=True)])
-        except StorageError:
-            if len(batch) == 1:
-                raise
-            for item, fields in zip(batch, rows, strict=True):  # find the one at fault
-                with session_scope(self.engine) as s:
-                    repo.record_generation(s, item.unit, **fields)
+            return batch
+        except OperationalError:
+            raise
+        except Exception:
+            pass
+        return [item for item in batch if self._store_one(item)]  # find the one at fault
+
+    def _store_one(self, item: _Pending) -> bool:
+        try:
+            fields = self._generation_fields(item)
+            with session_scope(self.engine) as s:
+                repo.record_generation(s, item.unit, **fields)
+            return True
+        except OperationalError:
+            raise
+        except Exception as e:
+            log.exception("unit %s: cannot store its generation", item.unit.id)
+            self._fail(item.unit, f"cannot store the generation: {_describe(e)}")
+            return False
 
     def _generation_fields(self, item: _Pending) -> dict:
         unit, model, c, sig = item.unit, item.model, item.completion, item.problem.signature
@@ -315,7 +332,8 @@ class Pipeline:
             log.warning("unit %s: %s", unit.id, e)
         return dict(
             problem_version_id=self._version_id(unit.problem_id), run_id=self._run_id, endpoint=c.endpoint,
-            served_model=c.served_model, sampling=model.spec.sampling.model_dump(mode="json", exclude_none=True),
+            served_model=c.served_model,
+            sampling=model.spec.sampling.for_attempt(unit.attempt).model_dump(mode="json", exclude_none=True),
             prompt_template_version=template_version(model.spec), prompt=item.messages, raw_response=c.raw,
             content=answer, reasoning=reasoning, extracted_code=code, outcome=outcome,
             finish_reason=c.finish_reason, prompt_tokens=c.prompt_tokens,
@@ -360,14 +378,25 @@ class Pipeline:
         except SandboxUnavailable as e:
             self._retry_later(unit, UnitState.GENERATED, str(e))
             return
-        except ProblemError as e:
+        except (ProblemError, StorageError) as e:
             self._fail(unit, str(e))
             return
         except asyncio.CancelledError:
             self._release(unit, UnitState.GENERATED)
             raise
-        with session_scope(self.engine) as s:
-            repo.record_judgement(s, gen, unit, test_set.id, result, self._run_id)  # type: ignore[arg-type]
+        except Exception as e:  # unforeseen: retried, then failed; the other units go on
+            log.exception("unit %s: judging failed", unit.id)
+            self._retry_later(unit, UnitState.GENERATED, f"judging failed: {_describe(e)}")
+            return
+        try:
+            with session_scope(self.engine) as s:
+                repo.record_judgement(s, gen, unit, test_set.id, result, self._run_id)  # type: ignore[arg-type]
+        except OperationalError:
+            raise  # the database is unreachable: stop; the unit is released on the next start
+        except Exception as e:  # this unit's result cannot be stored: the others go on
+            log.exception("unit %s: cannot store its verdict", unit.id)
+            self._fail(unit, f"cannot store the verdict: {_describe(e)}")
+            return
         self.progress.judged += 1
         self._tick()
 
@@ -450,6 +479,10 @@ class Pipeline:
     def stop(self) -> None:
         """Stop claiming; in-flight units finish (or are released when cancelled)."""
         self.stopping.set()
+
+
+def _describe(e: BaseException) -> str:
+    return safe_text(f"{type(e).__name__}: {e}")[:2000]
 
 
 def release_crashed(engine: Engine) -> int:
