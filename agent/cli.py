@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -11,11 +12,54 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from typer.core import TyperGroup
 
-from agent.settings import Settings, load_settings
+from agent.settings import ConfigError, Settings, load_settings
 from judge.errors import JudgeError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+HELP = """lcagent: live-contest evaluation of code models.
+
+After every LeetCode weekly and biweekly contest, lcagent fetches the new
+problems (which no model can have seen in training), asks models served by vLLM
+or any OpenAI-compatible endpoint for Python solutions, judges each in a
+hardened Docker sandbox, and records everything in SQLite or PostgreSQL, so
+acceptance on problems released after a model's training cutoff can be tracked
+week after week.
+
+Start with `lcagent eval --base-url URL --model NAME` (one model, one shot),
+`lcagent run` (the configured models) or `lcagent daemon` (the service);
+`lcagent config show` prints the effective settings. Settings: ./lcagent.toml or
+$LCAGENT_CONFIG, and LCAGENT_* variables (see README)."""
+
+_debug = [False]
+
+
+class _Group(TyperGroup):
+    """User errors (configuration, an unreachable database, a path that cannot be
+    written) end the command with one line and exit 2; `--debug` shows the traceback."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        import sqlalchemy.exc
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as e:
+            if _debug[0]:
+                raise
+            raise _fail(f"configuration: {escape(str(e))}", 2) from None
+        except sqlalchemy.exc.OperationalError as e:
+            if _debug[0]:
+                raise
+            first = str(e.orig or e).strip().splitlines()[0] if str(e.orig or e).strip() else type(e).__name__
+            raise _fail(f"the results database: {escape(first)} (--debug shows the traceback)", 2) from None
+        except OSError as e:
+            if _debug[0]:
+                raise
+            raise _fail(f"{escape(str(e))} (--debug shows the traceback)", 2) from None
+
+
+app = typer.Typer(cls=_Group, no_args_is_help=True, add_completion=False, help=HELP,
+                  context_settings={"help_option_names": ["-h", "--help"]})
 image_app = typer.Typer(no_args_is_help=True, help="Build or inspect the judge image.")
 import_app = typer.Typer(no_args_is_help=True, help="Import problems from datasets.")
 db_app = typer.Typer(no_args_is_help=True, help="The results database.")
@@ -26,22 +70,33 @@ app.add_typer(tests_app, name="tests")
 app.add_typer(image_app, name="judge-image")
 app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
-err = Console(stderr=True)
+config_app = typer.Typer(no_args_is_help=True, help="The settings: defaults, the TOML file, LCAGENT_* variables.")
+app.add_typer(config_app, name="config")
+err = Console(stderr=True, soft_wrap=True)  # a message is one line, however narrow the terminal
 
 
 def _settings() -> Settings:
-    return load_settings()
+    return load_settings()  # a ConfigError ends the command in one line (_Group)
 
 
-def _finish(failures: list[tuple[str, str]], label: str, summary: str, warnings: list[str] = ()) -> None:  # type: ignore[assignment]
+def _finish(failures: list[tuple[str, str]], label: str, summary: str, warnings: list[str] = (),  # type: ignore[assignment]
+            hint: str | None = None) -> None:
     """Print warnings, each failure with its reason, the summary; exit 1 on failures."""
     for line in warnings:
         err.print(f"[yellow]{escape(line)}[/yellow]")  # statements and reasons hold [brackets]
     for where, reason in failures:
         err.print(f"[red]{label} {escape(where)}:[/red] {escape(reason)}")
+    if hint:
+        err.print(f"hint: {escape(hint)}")
     err.print(escape(summary))
     if failures:
         raise typer.Exit(1)
+
+
+def _sync_hint(failures: list[tuple[str, str]]) -> str | None:
+    from agent.sync_hint import unreachable_hint
+
+    return unreachable_hint(failures)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -49,9 +104,37 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _printable_streams() -> None:
+    """A lone surrogate (from a model, a solution, LeetCode) prints as `\\ud800`
+    instead of ending the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"lcagent {version('lcagent')}")
+        except PackageNotFoundError:  # pragma: no cover  (a checkout that was never installed)
+            typer.echo("lcagent (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log what happens (INFO level)")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks of errors (configuration, database, "
+                                                        "files) instead of one line")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+) -> None:
     """lcagent: live-contest evaluation of code models, judged in Docker sandboxes."""
+    _debug[0] = debug
+    _printable_streams()
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -139,32 +222,55 @@ def import_pack(
 @app.command("judge")
 def judge_cmd(
     submissions: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSONL: id, problem, code")],
-    problems: Annotated[Path, typer.Option("--problems", exists=True, file_okay=False)],
+    problems: Annotated[Path, typer.Option("--problems", exists=True, file_okay=False,
+                                           help="directory of problem files (<slug>.json)")],
     out: Annotated[Path, typer.Option("--out", help="JSONL of verdicts, in input order")],
 ) -> None:
-    """Judge submissions in the sandbox; write one verdict per line."""
-    from agent.judge_file import judge_file
+    """Judge submissions in the sandbox; write one verdict per line. A broken problem
+    file is reported and its submissions get an error; the rest are judged."""
+    from agent.judge_file import first_errors, judge_file, load_problem_dir
     from agent.wiring import open_judge
-    from judge.problem import load_problems
 
     settings = _settings()
+    problem_map, broken = load_problem_dir(problems)
+    for name, reason in broken.items():
+        err.print(f"[yellow]broken problem file {escape(str(problems / name))}:[/yellow] {escape(reason)}")
     try:
-        problem_map = load_problems(problems)
         with open_judge(settings) as judge, _progress() as progress:
             task = progress.add_task("judging", total=None)
-            counts = judge_file(submissions, problem_map, out, judge,
+            counts = judge_file(submissions, problem_map, out, judge, broken=broken,
                                 on_progress=lambda done, total: progress.update(task, completed=done, total=total))
     except JudgeError as e:
         raise _fail(str(e)) from None
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
     err.print(f"wrote {out} ({summary})")
     if counts.get("error"):
+        shown = first_errors(out)
+        for line in shown:
+            err.print(f"[red]not judged[/red] {escape(line)}")
+        if counts["error"] > len(shown):
+            err.print(f"... and {counts['error'] - len(shown)} more lines not judged (\"verdict\": null in {out})")
         raise typer.Exit(1)
 
 
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeRemainingColumn(), console=err, disable=not err.is_terminal)
+
+
+@config_app.command("show")
+def config_show(
+    fmt: Annotated[str, typer.Option("--format", help="text (key = value  # source) or json")] = "text",
+) -> None:
+    """The effective settings, each with where it came from (default, the file, a
+    variable); secrets and URL passwords masked."""
+    from agent.config_show import render_json, render_text
+    from agent.settings import load_settings_with_sources
+
+    if fmt not in ("text", "json"):
+        raise _fail(f"unknown format {fmt!r} (text or json)", 2)
+    settings, layers = load_settings_with_sources()
+    typer.echo((render_json if fmt == "json" else render_text)(settings, layers), nl=False)
 
 
 @db_app.command("upgrade")
@@ -207,7 +313,10 @@ def sync_cmd(
         report = sync(client, engine, contests=contest or None,
                       since=since.replace(tzinfo=UTC) if since and since.tzinfo is None else since,
                       out_dir=out, on_contest=lambda slug: err.print(f"syncing {slug}"))
-    _finish(report.failures, "failed", report.summary(), report.warnings())
+    from agent.activity import record_sync
+
+    record_sync(engine, report)
+    _finish(report.failures, "failed", report.summary(), report.warnings(), _sync_hint(report.failures))
 
 
 @problems_app.command("list")
@@ -320,8 +429,10 @@ def submit_cmd(
 
 
 def _cycle(settings: Settings, *, do_sync: bool, generate: bool, judge: bool, models: list[str] | None = None,
-           problems: list[str] | None = None, attempts: int | None = None) -> None:
-    """Run one cycle in the foreground with progress bars; report and exit code."""
+           problems: list[str] | None = None, attempts: int | None = None, score: bool = False,
+           score_problems: list[int] | None = None) -> None:
+    """Run one cycle in the foreground with progress (bars, or plain lines when piped);
+    with `score`, the score table of the models worked for on standard output; exit code."""
     import asyncio
 
     from agent.cycle import run_cycle
@@ -338,12 +449,37 @@ def _cycle(settings: Settings, *, do_sync: bool, generate: bool, judge: bool, mo
                                            on_progress=view.update, pipeline_ready=view.ready))
     except (GenerationConfigError, JudgeError, NotFound, ValueError) as e:
         raise _fail(str(e)) from None
+    from agent.activity import record_cycle
+
+    record_cycle(engine, report)  # what `lcagent status` says about the last sync and what waits
+    try:
+        _report_cycle(report)
+    finally:
+        if score and view.config_ids:
+            _print_scores(engine, view.config_ids, score_problems)
+
+
+def _print_scores(engine: object, config_ids: list[int], problem_ids: list[int] | None = None) -> None:
+    """The score at a glance on standard output: a table on a terminal, plain lines in a pipe."""
+    from agent.scoreboard import plain_table, read_scores, rich_table
+
+    scores = read_scores(engine, config_ids=config_ids, problem_ids=problem_ids)  # type: ignore[arg-type]
+    out = Console(soft_wrap=True)
+    if out.is_terminal:
+        out.print(rich_table(scores))
+    else:
+        for line in plain_table(scores):
+            typer.echo(line)
+
+
+def _report_cycle(report: object) -> None:
+    """A cycle's sync, hidden tests, submissions, waiting reasons and counts (standard
+    error); exit 1 when something waits or failed."""
+    from agent.cycle import CycleReport
+
+    assert isinstance(report, CycleReport)
     if report.sync:
-        err.print(f"sync: {report.sync.summary()}")
-        for line in report.sync.warnings():
-            err.print(f"[yellow]{escape(line)}[/yellow]")
-        for where, reason in report.sync.failures:
-            err.print(f"[red]sync failed for {escape(where)}:[/red] {escape(reason)}")
+        _finish_sync_lines(report.sync)
     if report.testgen:
         t = report.testgen
         err.print(f"hidden tests: {len(t.done)} problems done, {len(t.skipped)} skipped, {len(t.waiting)} waiting")
@@ -351,7 +487,7 @@ def _cycle(settings: Settings, *, do_sync: bool, generate: bool, judge: bool, mo
         err.print(f"LeetCode judged {len(report.submit.judged)} first attempts, {len(report.submit.errors)} errors"
                   + (", the daily cap is reached" if report.submit.capped else ""))
     for reason in report.waiting:
-        err.print(f"[yellow]{reason}[/yellow]")
+        err.print(f"[yellow]{escape(reason)}[/yellow]")
     p = report.progress
     if p:
         err.print(f"{p.generated} generated, {p.judged} judged, {p.retried} retried, {p.failed} failed")
@@ -378,8 +514,73 @@ def run_cmd(
     model: ModelsOpt = None,
     sync: Annotated[bool, typer.Option(help="look for new contests first")] = True,
 ) -> None:
-    """One full cycle now, in the foreground: sync, generate, judge, record."""
-    _cycle(_settings(), do_sync=sync, generate=True, judge=True, models=model)
+    """One full cycle now, in the foreground: sync, generate, judge, record; ends with
+    each model's score (accepted/attempts, rate, 95% CI, what the tests rest on)."""
+    _cycle(_settings(), do_sync=sync, generate=True, judge=True, models=model, score=True)
+
+
+@app.command("eval")
+def eval_cmd(
+    base_url: Annotated[str, typer.Option("--base-url", help="the OpenAI-compatible endpoint, e.g. "
+                                                             "http://localhost:8000/v1")],
+    model: Annotated[str, typer.Option("--model", help="the model id the endpoint serves (also the name "
+                                                       "results are stored under, unless --name)")],
+    name: Annotated[str | None, typer.Option(help="store results under this configuration name")] = None,
+    contest: Annotated[list[str] | None, typer.Option("--contest", help="only this contest's problems, e.g. "
+                                                                        "weekly-contest-499 (repeatable)")] = None,
+    since: Annotated[datetime | None, typer.Option(help="only problems released at or after this date")] = None,
+    attempts: Annotated[int, typer.Option(min=1, help="attempts per problem")] = 1,
+    temperature: Annotated[float | None, typer.Option(help="sampling temperature (default: the endpoint's)")] = None,
+    max_tokens: Annotated[int | None, typer.Option(min=1, help="token limit per answer (default: the "
+                                                                "model's maximum length)")] = None,
+    training_cutoff: Annotated[datetime | None, typer.Option(help="the model's training cutoff (for the "
+                                                                  "contamination-free view of reports)")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="requests in flight")] = 16,
+    api_key: Annotated[str | None, typer.Option(envvar="OPENAI_API_KEY", show_envvar=True,
+                                                help="the endpoint's API key, if it needs one")] = None,
+    sync: Annotated[bool, typer.Option(help="fetch the selected (or new) contests from LeetCode first "
+                                            "(only when LCAGENT_SYNC_LEETCODE is not false)")] = True,
+) -> None:
+    """Evaluate one model that is not in the configuration, in one shot: sync, generate,
+    judge, then print its score. Results are stored like those of `lcagent run`."""
+    from agent.eval import EvalOptions, prepare_eval
+    from storage import open_database
+    from storage.errors import NotFound
+
+    settings = _settings()
+    options = EvalOptions(base_url=base_url, model=model, name=name, contests=contest or [], since=since,
+                          attempts=attempts, temperature=temperature, max_tokens=max_tokens,
+                          training_cutoff=training_cutoff.date() if training_cutoff else None,
+                          concurrency=concurrency, api_key=api_key, sync=sync)
+    engine = open_database(settings.db_url())
+    try:
+        plan = prepare_eval(settings, engine, options, on_contest=lambda slug: err.print(f"syncing {slug}"))
+    except (ValueError, NotFound) as e:
+        raise _fail(escape(str(e))) from None
+    if plan.sync is not None:
+        from agent.activity import record_sync
+
+        record_sync(engine, plan.sync)
+        _finish_sync_lines(plan.sync)
+    if plan.problem_slugs is not None:
+        err.print(f"{len(plan.problem_slugs)} problems selected")
+    _cycle(plan.settings, do_sync=False, generate=True, judge=True, models=[plan.spec.name],
+           problems=plan.problem_slugs, score=True, score_problems=plan.problem_ids)
+
+
+def _finish_sync_lines(report: object) -> None:
+    """A sync's summary, warnings, failures and hint, without ending the command."""
+    from agent.sources.sync import SyncReport
+
+    assert isinstance(report, SyncReport)
+    err.print(f"sync: {escape(report.summary())}")
+    for line in report.warnings():
+        err.print(f"[yellow]{escape(line)}[/yellow]")
+    for where, reason in report.failures:
+        err.print(f"[red]sync failed for {escape(where)}:[/red] {escape(reason)}")
+    hint = _sync_hint(report.failures)
+    if hint:
+        err.print(f"hint: {escape(hint)}")
 
 
 @app.command("rejudge")
@@ -421,18 +622,13 @@ def daemon_cmd() -> None:
 
 @app.command("status")
 def status_cmd() -> None:
-    """Contests seen, units per state, recent errors, next scheduled jobs."""
-    from agent.status import read_status
+    """Whether a daemon runs (pid, host, since), contests and units, each model's score,
+    the last sync, what each waiting model waits for, recent errors, the next jobs."""
+    from agent.status import read_status, render
     from storage import open_database
 
-    st = read_status(open_database(_settings().db_url(), read_only=True))
-    typer.echo(f"contests: {st.contests} (latest: {st.latest_contest or '-'} {st.latest_contest_start or ''})")
-    typer.echo(f"problems: {st.problems}")
-    typer.echo("units: " + (", ".join(f"{k} {v}" for k, v in sorted(st.units.items())) or "none"))
-    for unit, state, error in st.recent_errors:
-        typer.echo(f"  unit {unit} ({state}): {error[:200]}")
-    for job, when in st.next_jobs:
-        typer.echo(f"job {job}: next run {when or 'paused'}")
+    for line in render(read_status(open_database(_settings().db_url(), read_only=True))):
+        typer.echo(line)
 
 
 @app.command("report")
@@ -493,7 +689,6 @@ def dashboard_cmd(
     """Serve the results database read-only through Datasette, with canned queries."""
     import os
     import shutil
-    import sys
 
     from agent.dashboard import datasette_command
     from storage import open_database
@@ -518,14 +713,16 @@ def judge_server_cmd(
     port: Annotated[int, typer.Option()] = 7000,
     build_image: Annotated[str | None, typer.Option(help="build the judge image first when missing: "
                                                         "'dockerfile' or 'offline'")] = None,
+    insecure_no_token: Annotated[bool, typer.Option(help="serve without a bearer token (trusted loopback "
+                                                         "only: callers run code next to the Docker socket)")] = False,
 ) -> None:
     """Serve the judge over HTTP, so the agent needs no Docker access (see README)."""
     import signal
 
     from agent.wiring import sandbox_config
     from judge import image
-    from judge.judging import Judge
-    from judge.remote import JudgeServer
+    from judge.judging import DockerJudge
+    from judge.remote import JudgeServer, check_token
     from judge.sandbox import SandboxPool, docker_client
 
     settings = _settings()
@@ -536,6 +733,7 @@ def judge_server_cmd(
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     token = settings.judge.token.get_secret_value() if settings.judge.token else None
     try:
+        check_token(token, insecure_no_token)  # before any image build or container
         if build_image and not image.image_present(docker_client()):
             err.print(f"building the judge image ({build_image})")
             if build_image == "offline":
@@ -543,8 +741,11 @@ def judge_server_cmd(
             else:
                 image.build_from_dockerfile(docker_client())
         with SandboxPool(sandbox_config(settings)) as pool:
-            server = JudgeServer(Judge(pool), host, port, token)
+            server = JudgeServer(DockerJudge(pool), host, port, token, insecure_no_token=insecure_no_token)
             err.print(f"judge service on {server.url} ({pool.image_ref})")
+            if not token:
+                err.print("[yellow]warning: no bearer token: anyone who reaches this port runs code "
+                          "next to the Docker socket[/yellow]")
             try:
                 server.serve_forever()
             except KeyboardInterrupt:

@@ -38,10 +38,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
+from agent.activity import daemon_started, daemon_stopped, record_cycle, record_waiting
 from agent.cycle import run_cycle
 from agent.pipeline import Pipeline, release_crashed
 from agent.settings import Settings
 from agent.sources.schedule import DURATION, next_contests
+from agent.sync_hint import unreachable_hint
 
 log = logging.getLogger(__name__)
 JOBS_TABLE = "apscheduler_jobs"
@@ -99,6 +101,7 @@ def job_sync() -> None:
     if ctx.stopping.is_set():
         return
     report = asyncio.run(run_cycle(ctx.settings, ctx.engine, generate=False, judge=False))
+    record_cycle(ctx.engine, report, waiting=False)  # for `lcagent status`
     s = report.sync
     if s is not None:
         log.info("sync: %s, %d not public yet", s.summary(), len(s.not_public))
@@ -106,6 +109,9 @@ def job_sync() -> None:
             log.warning("sync: %s", line)
         for where, reason in s.failures:
             log.warning("sync failed for %s: %s", where, reason)
+        hint = unreachable_hint(s.failures)
+        if hint:
+            log.warning("sync: %s", hint)
     _log_tests(report)
 
 
@@ -136,6 +142,7 @@ def job_process() -> None:
         except asyncio.CancelledError:
             log.info("processing cancelled at shutdown; in-flight units released")
             return
+        record_waiting(ctx.engine, report.waiting)  # for `lcagent status`
         for reason in report.waiting:
             log.warning("%s (retrying every %.0f s)", reason, ctx.settings.daemon.process_interval_s)
         if report.testgen is not None and report.testgen.done:
@@ -219,13 +226,17 @@ def run_daemon(settings: Settings, engine: Engine, stop: threading.Event | None 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
     scheduler = build_scheduler(settings, engine)
-    scheduler.start()
-    for job in scheduler.get_jobs():
-        log.info("job %s (%s): next run %s", job.id, job.trigger, job.next_run_time)
-    stop.wait()
-    ctx.stopping.set()
-    scheduler.shutdown(wait=False)  # no new jobs; a running one is handled below
-    _stop_pipeline(ctx, settings.daemon.shutdown_grace_s)
+    run_id = daemon_started(engine)  # `lcagent status`: running, pid, host, since
+    try:
+        scheduler.start()
+        for job in scheduler.get_jobs():
+            log.info("job %s (%s): next run %s", job.id, job.trigger, job.next_run_time)
+        stop.wait()
+        ctx.stopping.set()
+        scheduler.shutdown(wait=False)  # no new jobs; a running one is handled below
+        _stop_pipeline(ctx, settings.daemon.shutdown_grace_s)
+    finally:
+        daemon_stopped(engine, run_id)
     _context = None
     log.info("stopped")
     return 0

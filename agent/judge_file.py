@@ -4,7 +4,9 @@ Input lines: `{"id", "problem": slug, "code"}`. Output lines, in input order:
 `{"id", "problem", "verdict", "passed", "total", "first_failure", "runtime_ms",
 "memory_kb", "judge_image", "test_set_version"}`; a line that could not be judged
 (malformed, unknown problem, sandbox unavailable) has `"verdict": null` and an
-`"error"` naming the reason, and the others are judged regardless.
+`"error"` naming the reason, and the others are judged regardless. A problem file
+that cannot be read or parsed is reported and skipped (`load_problem_dir`): the
+submissions for its problem get an error naming the file, the rest are judged.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from judge.errors import JudgeError
-from judge.judging import Judge
-from judge.problem import Problem
+from judge.problem import Problem, load_problem
+from judge.protocol import Judge
 from judge.text import safe_json
 from judge.verdict import JudgeResult
 
@@ -53,6 +55,39 @@ def read_submissions(path: Path) -> list[Submission | dict]:
     return out
 
 
+def load_problem_dir(directory: Path) -> tuple[dict[str, Problem], dict[str, str]]:
+    """Every `*.json` problem file, by slug, and the broken ones: file name -> reason
+    (unreadable, not a problem document, or a slug another file defines)."""
+    problems: dict[str, Problem] = {}
+    where: dict[str, str] = {}
+    broken: dict[str, str] = {}
+    for path in sorted(directory.glob("*.json")):
+        try:
+            p = load_problem(path)
+        except JudgeError as e:  # ProblemError
+            broken[path.name] = getattr(e, "reason", None) or str(e)
+            continue
+        if p.slug in problems:
+            broken[path.name] = f"defines {p.slug!r} again (first defined in {where[p.slug]})"
+            continue
+        problems[p.slug], where[p.slug] = p, path.name
+    return problems, broken
+
+
+def first_errors(out: Path, limit: int = 3) -> list[str]:
+    """The first `limit` lines of a verdicts file that could not be judged, as
+    `id 7 (two-sum): reason`."""
+    found: list[str] = []
+    with open(out, encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec.get("verdict") is None:
+                found.append(f"id {rec.get('id')} ({rec.get('problem') or '-'}): {rec.get('error')}")
+                if len(found) >= limit:
+                    break
+    return found
+
+
 def verdict_record(sub: Submission, result: JudgeResult | JudgeError) -> dict:
     if isinstance(result, JudgeError):
         return {"id": sub.id, "problem": sub.problem, "verdict": None, "error": str(result)}
@@ -80,8 +115,12 @@ def judge_file(
     out: Path,
     judge: Judge,
     on_progress: Callable[[int, int], None] | None = None,
+    broken: dict[str, str] | None = None,
 ) -> dict[str, int]:
-    """Judge every line, write the verdicts in input order; returns verdict counts."""
+    """Judge every line, write the verdicts in input order; returns verdict counts.
+    `broken`: problem files that could not be loaded (file name -> reason), named in
+    the error of a submission for their problem."""
+    broken = broken or {}
     items = read_submissions(submissions)
     records: list[dict | None] = [None] * len(items)
     work: list[tuple[int, Submission]] = []
@@ -89,8 +128,11 @@ def judge_file(
         if isinstance(item, dict):
             records[i] = item
         elif item.problem not in problems:
+            file = f"{item.problem}.json"
+            reason = (f"problem file {file} is broken: {broken[file]}" if file in broken
+                      else f"unknown problem {item.problem!r}")
             records[i] = {"id": item.id, "problem": item.problem, "verdict": None,
-                          "error": f"line {item.line}: unknown problem {item.problem!r}"}
+                          "error": f"line {item.line}: {reason}"}
         else:
             work.append((i, item))
     done = [len(items) - len(work)]

@@ -1,16 +1,38 @@
-"""`lcagent status`: what the service has seen, what it is doing, what is next."""
+"""`lcagent status`: what the service has seen, whether it runs, what waits and why,
+what went wrong lately, what is next."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from agent.activity import DAEMON, SYNC, WAITING
+from agent.scoreboard import Score, read_scores
 from storage import models, repo
 from storage.engine import session_scope
+
+JOB_NAMES = {"sync-after-contest": "sync after each contest", "sync-catchup": "catch-up sync",
+             "process": "generate and judge", "weekly-report": "weekly report"}
+
+
+@dataclass
+class Daemon:
+    state: str  # running | stopped | crashed | unknown (another host's) | never
+    pid: int | None = None
+    host: str | None = None
+    since: datetime | None = None
+    stopped_at: datetime | None = None
+
+
+@dataclass
+class ModelWait:
+    model: str
+    pending: int  # units without a result yet (pending, generated)
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -20,11 +42,79 @@ class Status:
     latest_contest_start: datetime | None = None
     problems: int = 0
     units: dict[str, int] = field(default_factory=dict)
-    recent_errors: list[tuple[int, str, str]] = field(default_factory=list)  # (unit, state, error)
-    next_jobs: list[tuple[str, datetime | None]] = field(default_factory=list)
+    daemon: Daemon = field(default_factory=lambda: Daemon("never"))
+    scores: list[Score] = field(default_factory=list)
+    last_sync: tuple[datetime, str, str] | None = None  # (when, done|failed, note)
+    waiting: list[str] = field(default_factory=list)  # reasons after the last cycle
+    waiting_since: tuple[datetime, datetime] | None = None  # first seen, last seen
+    models_waiting: list[ModelWait] = field(default_factory=list)
+    recent_errors: list[tuple[datetime, str, str]] = field(default_factory=list)  # (when, what, error)
+    next_jobs: list[tuple[str, datetime]] = field(default_factory=list)  # in the future only
 
 
-def read_status(engine: Engine) -> Status:
+def _utc(t: datetime | None) -> datetime | None:
+    return None if t is None else (t.replace(tzinfo=UTC) if t.tzinfo is None else t)
+
+
+def _daemon(s: object) -> Daemon:
+    row = s.exec(select(models.Run).where(models.Run.kind == DAEMON)  # type: ignore[attr-defined]
+                 .order_by(models.Run.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    if row is None:
+        return Daemon("never")
+    parts = (row.host or "").split(":")
+    pid = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else (row.settings or {}).get("pid")
+    host = (row.settings or {}).get("hostname") or parts[0] or None
+    d = Daemon("stopped", pid, host, _utc(row.started_at), _utc(row.finished_at))
+    if row.status == "running":
+        if repo._owner_gone(row.host):  # same host, the process is gone (or the pid is another's)
+            d.state = "crashed"
+        elif parts[0] != repo.claim_owner().split(":")[0]:
+            d.state = "unknown"  # another host's daemon: it cannot be checked from here
+        else:
+            d.state = "running"
+    return d
+
+
+def _model_waits(s: object, now: datetime, waiting: list[str], daemon_runs: bool) -> list[ModelWait]:
+    U, MC = models.Unit, models.ModelConfig
+    q = (sa.select(MC.name, U.state, U.next_attempt_at, U.last_error, U.updated_at)
+         .select_from(U).join(MC, MC.id == U.model_config_id)
+         .where(U.state.in_(["pending", "generating", "generated", "judging", "failed"]))  # type: ignore[attr-defined]
+         .order_by(U.updated_at))
+    per: dict[str, ModelWait] = {}
+    later: dict[str, list[tuple[datetime, str | None]]] = {}
+    failed: dict[str, int] = {}
+    for name, state, next_at, error, _ in s.execute(q).all():  # type: ignore[attr-defined]
+        w = per.setdefault(name, ModelWait(name, 0))
+        if str(state) == "failed":
+            failed[name] = failed.get(name, 0) + 1
+            continue
+        w.pending += 1
+        next_at = _utc(next_at)
+        if next_at is not None and next_at > now:
+            later.setdefault(name, []).append((next_at, error))
+    for name, w in per.items():
+        said = [r.split(": ", 1)[1] if ": " in r else r for r in waiting if r.startswith(f"model {name} waits")]
+        w.reasons += [f"the endpoint: {r}" for r in said]
+        if name in later:
+            soonest = min(t for t, _ in later[name])
+            last_error = later[name][-1][1]
+            w.reasons.append(f"{len(later[name])} units retry from {fmt(soonest)} after errors"
+                             + (f", the last: {last_error[:200]}" if last_error else ""))
+        if name in failed:
+            w.reasons.append(f"{failed[name]} units given up after errors (`lcagent retry-failed` queues them again)")
+        if w.pending and not w.reasons:
+            w.reasons.append("the next processing run (the daemon's every minute)" if daemon_runs
+                             else "a cycle: no daemon is running (`lcagent run`, or start `lcagent daemon`)")
+    return sorted(per.values(), key=lambda w: w.model)
+
+
+def fmt(t: datetime | None) -> str:
+    return "-" if t is None else f"{_utc(t):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def read_status(engine: Engine, now: datetime | None = None) -> Status:
+    now = now or datetime.now(UTC)
     st = Status()
     with session_scope(engine) as s:
         st.contests = s.exec(select(sa.func.count(models.Contest.id))).one()
@@ -33,14 +123,97 @@ def read_status(engine: Engine) -> Status:
             st.latest_contest, st.latest_contest_start = latest.slug, latest.start_time
         st.problems = s.exec(select(sa.func.count(models.Problem.id))).one()
         st.units = repo.unit_counts(s)
-        rows = s.exec(select(models.Unit.id, models.Unit.state, models.Unit.last_error)
-                      .where(models.Unit.last_error.is_not(None))  # type: ignore[union-attr]
-                      .order_by(models.Unit.updated_at.desc()).limit(5)).all()  # type: ignore[attr-defined]
-        st.recent_errors = [(i, str(state), err or "") for i, state, err in rows]
+        st.daemon = _daemon(s)
+        run = models.Run
+        sync_row = s.exec(select(run).where(run.kind == SYNC).order_by(run.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        if sync_row is not None:
+            st.last_sync = (_utc(sync_row.finished_at or sync_row.started_at), sync_row.status, sync_row.note or "")  # type: ignore[assignment]
+        wait_row = s.exec(select(run).where(run.kind == WAITING).order_by(run.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        if wait_row is not None and wait_row.status == "waiting":
+            st.waiting = (wait_row.note or "").splitlines()
+            st.waiting_since = (_utc(wait_row.started_at), _utc(wait_row.finished_at or wait_row.started_at))  # type: ignore[assignment]
+        st.models_waiting = _model_waits(s, now, st.waiting, st.daemon.state in ("running", "unknown"))
+        errors: list[tuple[datetime, str, str]] = []
+        for r in s.exec(select(run).where(run.kind == SYNC, run.status == "failed")
+                        .order_by(run.id.desc()).limit(3)).all():  # type: ignore[union-attr]
+            for line in (r.note or "").splitlines():
+                if not line.startswith("hint: "):
+                    errors.append((_utc(r.finished_at or r.started_at), "sync", line))  # type: ignore[arg-type]
+        U, MC, P = models.Unit, models.ModelConfig, models.Problem
+        rows = s.execute(sa.select(U.id, U.state, U.attempt, U.last_error, U.updated_at, MC.name, P.slug)
+                         .select_from(U).join(MC, MC.id == U.model_config_id).join(P, P.id == U.problem_id)
+                         .where(U.last_error.is_not(None), U.state != "judged")  # type: ignore[union-attr]
+                         .order_by(U.updated_at.desc()).limit(5)).all()  # type: ignore[attr-defined]
+        for uid, state, attempt, error, updated, name, slug in rows:
+            what = "judge" if str(state) == "generated" else ("endpoint" if str(state) == "pending" else str(state))
+            errors.append((_utc(updated), f"{what}, unit {uid} ({name}, {slug} #{attempt}, {state})",  # type: ignore[arg-type]
+                           error or ""))
+        st.recent_errors = sorted(errors, key=lambda e: e[0], reverse=True)[:8]
+    st.scores = read_scores(engine)
     try:
         from agent.daemon import next_jobs
 
-        st.next_jobs = next_jobs(engine)
+        jobs = next_jobs(engine)
     except sa.exc.SQLAlchemyError:  # no job table yet: the daemon never ran
-        st.next_jobs = []
+        jobs = []
+    st.next_jobs = sorted(((i, t) for i, t in jobs if t is not None and _utc(t) > now), key=lambda j: j[1])  # type: ignore[misc]
     return st
+
+
+def _ago(t: datetime, now: datetime) -> str:
+    s = (t - now).total_seconds()
+    sign, s = ("in ", s) if s >= 0 else ("", -s)
+    for unit, n in (("d", 86400), ("h", 3600), ("min", 60)):
+        if s >= n:
+            return f"{sign}{s / n:.0f} {unit}" + ("" if sign else " ago")
+    return f"{sign}{s:.0f} s" + ("" if sign else " ago")
+
+
+def render(st: Status, now: datetime | None = None) -> list[str]:
+    """`lcagent status` as plain lines."""
+    from agent.scoreboard import plain_table
+
+    now = now or datetime.now(UTC)
+    d = st.daemon
+    who = f"pid {d.pid} on {d.host}"
+    lines = [{
+        "never": "daemon: never started on this database",
+        "running": f"daemon: running ({who}, since {fmt(d.since)})",
+        "unknown": f"daemon: running on another host ({who}, since {fmt(d.since)}; not checked from here)",
+        "stopped": f"daemon: not running (the last one, {who}, ran {fmt(d.since)} to {fmt(d.stopped_at)})",
+        "crashed": f"daemon: not running ({who}, started {fmt(d.since)}, did not stop cleanly: crashed or killed)",
+    }[d.state]]
+    lines.append(f"contests: {st.contests} (latest: {st.latest_contest or '-'}"
+                 + (f", {fmt(st.latest_contest_start)})" if st.latest_contest_start else ")"))
+    lines.append(f"problems: {st.problems}")
+    lines.append("units: " + (", ".join(f"{k} {v}" for k, v in sorted(st.units.items())) or "none"))
+    if st.scores:
+        lines.append("scores (judged attempts; no code and truncated count as failed):")
+        lines += [f"  {line}" for line in plain_table(st.scores)]
+    if st.last_sync:
+        when, state, note = st.last_sync
+        lines.append(f"last sync: {fmt(when)} ({_ago(when, now)}): "
+                     + (note.splitlines()[0] if state == "done" else "failed, see recent errors"))
+    else:
+        lines.append("last sync: none recorded")
+    waiting = [w for w in st.models_waiting if w.pending or w.reasons]
+    if waiting or st.waiting:
+        since = f" (since {fmt(st.waiting_since[0])}, last checked {fmt(st.waiting_since[1])})" \
+            if st.waiting_since else ""
+        lines.append(f"waiting{since}:")
+        for w in waiting:
+            lines.append(f"  {w.model}: {w.pending} units wait for " + "; ".join(w.reasons))
+        lines += [f"  {r}" for r in st.waiting if not r.startswith("model ")]  # the judge, hidden tests
+    if st.recent_errors:
+        lines.append("recent errors:")
+        for when, what, error in st.recent_errors:
+            lines.append(f"  {fmt(when)}  {what}: {' '.join(error.split())[:300]}")
+    if st.next_jobs and d.state in ("running", "unknown"):
+        lines.append("next jobs:")
+        for job, when in st.next_jobs:
+            lines.append(f"  {JOB_NAMES.get(job, job)}: {fmt(when)} ({_ago(when, now)})")
+    elif d.state not in ("running", "unknown"):
+        lines.append("next jobs: none (no daemon is running; `lcagent daemon` schedules them)")
+    else:
+        lines.append("next jobs: none scheduled")
+    return lines

@@ -232,7 +232,10 @@ class LeetCodeClient:
         try:
             return self._retrying(once)
         except httpx.TransportError as e:
-            raise SourceUnavailable(f"{method} {path}: {type(e).__name__}: {e}") from None
+            url = self._http.base_url  # the host named: "unreachable" alone says not which
+            where = f"{url.host}:{url.port}" if url.port else url.host
+            raise SourceUnavailable(f"LeetCode at {where} is unreachable ({method} {path}: {type(e).__name__}: {e})"
+                                    ) from None
 
     def graphql(self, query: str, variables: dict, operation: str) -> dict:
         payload = self._request("POST", "/graphql/", {"query": query, "variables": variables,
