@@ -176,7 +176,7 @@ class InputBuilder:
         name = key[0]
         if name in self.one_of:
             return rng.choice(self.one_of[name])
-        base = _type_var(t)
+        base = _type_var(t, name in self.plan.wide)
         var = self.domain(key, slots, base)
         if var.lo > var.hi or var.lo == -INF or var.hi == INF:
             raise _DeadEnd(f"no range for {key}")
@@ -221,7 +221,7 @@ class InputBuilder:
             if profile.values == "equal":
                 return [rng.choice(choices)] * n
             return [rng.choice(choices) for _ in range(n)]
-        var = self.domain(key, slots, _type_var(base))
+        var = self.domain(key, slots, _type_var(base, name in self.plan.wide))
         if var.lo > var.hi or var.lo == -INF or var.hi == INF:
             raise _DeadEnd(f"no range for {name}")
         order = self.sorted.get(name)
@@ -237,7 +237,7 @@ class InputBuilder:
     def _nodes(self, name: str, t: str, n: int, slots: dict[str, Any], profile: Profile,
                rng: random.Random) -> list:
         if name in self.search:
-            var = self.domain((name, ("*",)), slots, _type_var("integer"))
+            var = self.domain((name, ("*",)), slots, _type_var("integer", name in self.plan.wide))
             vals = values.numbers(n, var.lo, var.hi, "random", rng, distinct=True)
             if vals is None:
                 raise _DeadEnd(f"{n} distinct values do not fit the range of {name}")
@@ -265,9 +265,9 @@ class InputBuilder:
         fields: list[tuple[str, int | None, Var]] = []
         for name, (base, width) in shapes.items():
             if width is None:
-                fields.append((name, None, self.domain((name, ("*",)), slots, _type_var(base))))
+                fields.append((name, None, self.domain((name, ("*",)), slots, _type_var(base, name in self.plan.wide))))
             else:
-                fields += [(name, c, self.domain((name, ("*", c)), slots, _type_var(base)))
+                fields += [(name, c, self.domain((name, ("*", c)), slots, _type_var(base, name in self.plan.wide)))
                            for c in range(width)]
         for _, _, var in fields:
             if var.lo > var.hi or var.lo == -INF or var.hi == INF:
@@ -432,8 +432,8 @@ def _canon(r: ElementRelation) -> tuple[ast.expr, str, ast.expr]:
     return expr.parse_canonical(left), op, expr.parse_canonical(right)
 
 
-def _type_var(base: str) -> Var:
-    bounds = int_range(base)
+def _type_var(base: str, wide: bool = False) -> Var:
+    bounds = int_range(base, wide)
     if bounds is not None:
         return Var(bounds[0], bounds[1], True)
     return Var(-INF, INF, base != "double")

@@ -25,7 +25,7 @@ from agent.testgen.model import (
     TreeEdges,
 )
 from agent.testgen.text import constraints_section, unflatten
-from agent.testgen.types import NODE_TYPES, params_of
+from agent.testgen.types import NODE_TYPES, depth, params_of
 from judge.signature import DesignSignature, FunctionSignature
 
 _GUARANTEE = re.compile(
@@ -130,6 +130,13 @@ def _prose_definitions(b: _Builder, prose: str) -> None:
     section then bounds through n and m. Used only when the symbol is otherwise
     undefined (an explicit `n == nums.length` wins)."""
     defined = _symbols_defined(b)
+    for m in _ALIAS.finditer(prose):  # "points[i] = [xi, yi]": each row has two fields
+        param, parts = m.group(1), [p.strip() for p in m.group(3).split(",")]
+        row = f"len({param}[i])"
+        if (param in b.params and depth(b.params[param]) >= 2
+                and all(re.fullmatch(r"[A-Za-z]\w*", p) for p in parts)
+                and not any(row in (r.left, r.right) for r in b.relations)):
+            b.relations.append(Relation(left=row, op="==", right=str(len(parts)), clause=f"prose: {m.group()}"))
     for m in _PROSE_LENGTH.finditer(prose):
         param, size = m.group(1), m.group(2).replace(" ", "")
         if param in b.params and b.params[param] not in ("integer", "long", "double", "boolean"):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from agent.testgen import expr
 from agent.testgen.model import Constraints
 from agent.testgen.solver import Rel, Var
-from agent.testgen.types import NODE_TYPES, depth, int_range, leaf
+from agent.testgen.types import NODE_TYPES, depth, int_range, leaf, wide_params
 
 Key = tuple  # ("nums", ("*",)), ("queries", ("*", 0)), ("len", "words", ("*",))
 _INDEX_NAMES = ("i", "j", "k", "p", "q", "r")
@@ -55,6 +55,7 @@ class Plan:
     opaque: list[str] = field(default_factory=list)  # relations only checked (sum(...), ...)
     problems: list[str] = field(default_factory=list)
     per_call: frozenset[str] = frozenset()  # design: method parameters, drawn per call
+    wide: frozenset[str] = frozenset()  # integer parameters the statement allows past 32 bits
 
     def slot_name(self, text: str) -> str:
         return self.slot_ids[text]
@@ -170,7 +171,8 @@ def _slots_in(node: ast.expr, params: dict[str, str]) -> set[str]:
 def make_plan(cons: Constraints, design_params: set[str] | None = None) -> Plan:
     """`design_params`: method parameters (drawn per call, not slots)."""
     params = cons.params
-    plan = Plan(params=params, per_call=frozenset(design_params or ()))
+    plan = Plan(params=params, per_call=frozenset(design_params or ()),
+                wide=wide_params(((r.left, r.right) for r in cons.relations), params))
     per_call = plan.per_call
     texts: list[str] = []
     for name, t in params.items():
@@ -192,7 +194,7 @@ def make_plan(cons: Constraints, design_params: set[str] | None = None) -> Plan:
                     texts.append(s)
     for k, text in enumerate(texts):
         plan.slot_ids[text] = f"v{k}"
-        plan.slots[text] = _slot_bounds(text, params)
+        plan.slots[text] = _slot_bounds(text, params, plan.wide)
     lengths = {plan.slot_ids[t] for t in texts if t.startswith("len(")}
     for left, op, right, r in parsed:
         both = ast.Tuple([left, right], ast.Load())
@@ -229,13 +231,13 @@ def _has_aggregate(node: ast.expr) -> bool:
                for s in ast.walk(node))
 
 
-def _slot_bounds(text: str, params: dict[str, str]) -> Var:
+def _slot_bounds(text: str, params: dict[str, str], wide: frozenset[str]) -> Var:
     if text.startswith("len("):
         return Var(0, float("inf"), True)
     t = params.get(text)
     if t is None:  # a symbol
         return Var(integral=True)
-    bounds = int_range(t)
+    bounds = int_range(t, text in wide)
     if bounds is None:
         return Var(integral=False)
     return Var(bounds[0], bounds[1], True)
@@ -355,7 +357,34 @@ def _bounded_fields(plan: Plan) -> set[Key]:
                     upper.add(this.key)
                 elif r.op in ("<", "<="):
                     (upper if is_left else lower).add(this.key)
-    return lower & upper
+    for _ in range(4):  # `a <= b <= 10^9`: b's upper bound is a's too
+        for a, op, c in field_orders(plan):
+            if any(_key_matches(k, c) for k in upper):
+                upper.add(a)
+            if any(_key_matches(k, a) for k in lower):
+                lower.add(c)
+            if op == "==":
+                if any(_key_matches(k, a) for k in upper):
+                    upper.add(c)
+                if any(_key_matches(k, c) for k in lower):
+                    lower.add(a)
+    # bounded: a lower bound about the field or a more general one, and an upper one
+    return {k for k in lower | upper
+            if any(_key_matches(lo, k) for lo in lower) and any(_key_matches(u, k) for u in upper)}
+
+
+def field_orders(plan: Plan) -> list[tuple[Key, str, Key]]:
+    """`a op b` between two lone fields (`queries[i][0] <= queries[i][1]`), op in <, <=, ==."""
+    return [(r.left.key, r.op, r.right.key) for r in plan.element_rels
+            if r.left.key is not None and r.right.key is not None and r.op in ("<", "<=", "==")]
+
+
+def _key_matches(general: Key, specific: Key) -> bool:
+    """Does a relation about `general` (`grid[i][j]`) speak of `specific` (`grid[i][0]`)?"""
+    if len(general) != len(specific) or general[:-1] != specific[:-1]:
+        return False
+    gp, sp = general[-1], specific[-1]
+    return len(gp) == len(sp) and all(g == "*" or g == s for g, s in zip(gp, sp, strict=True))
 
 
 def _field_free(node: ast.expr, params: dict[str, str], per_call: frozenset[str] = frozenset()) -> bool:

@@ -3,6 +3,7 @@ LeetCode's type grammar), and the value view constraints talk about."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from judge import harness
@@ -48,11 +49,13 @@ def is_numeric(type_name: str) -> bool:
     return leaf(type_name) in ("integer", "long", "double")
 
 
-def int_range(type_name: str) -> tuple[int, int] | None:
-    """The values a LeetCode integer type can hold (inputs outside are rejected)."""
+def int_range(type_name: str, wide: bool = False) -> tuple[int, int] | None:
+    """The values a LeetCode integer type can hold (inputs outside are rejected).
+    `wide`: the statement allows more than 32 bits, so `integer` was a guess (a
+    LeetCodeDataset signature read from Python's `int`) and 64 bits hold."""
     base = leaf(type_name)
     if base in ("integer", "ListNode", "TreeNode"):
-        return INT32
+        return INT64 if wide else INT32
     if base == "long":
         return INT64
     return None
@@ -63,3 +66,21 @@ def view(type_name: str, value: Any) -> Any:
     if type_name in NODE_TYPES:
         return [v for v in (value or []) if v is not None]
     return value
+
+
+def wide_params(relations: Iterable[tuple[str, str]], params: dict[str, str]) -> frozenset[str]:
+    """Parameters a relation bounds by a constant beyond 32 bits (`s <= 10^15`)."""
+    import ast
+
+    from agent.testgen.expr import parse_canonical
+    from agent.testgen.solver import interval
+
+    out: set[str] = set()
+    for left, right in relations:
+        sides = [parse_canonical(left), parse_canonical(right)]
+        for k, side in enumerate(sides):
+            lo, hi = interval(side, {})
+            if lo == hi and abs(lo) != float("inf") and not INT32[0] <= lo <= INT32[1]:
+                other = sides[1 - k]
+                out |= {n.id for n in ast.walk(other) if isinstance(n, ast.Name) and n.id in params}
+    return frozenset(out)

@@ -12,7 +12,7 @@ from typing import Any
 
 from agent.testgen import expr
 from agent.testgen.model import Constraints, Relation
-from agent.testgen.types import NODE_TYPES, int_range, leaf, view
+from agent.testgen.types import NODE_TYPES, int_range, leaf, view, wide_params
 from judge import harness
 from judge.errors import ProblemError
 from judge.signature import DesignSignature, FunctionSignature, check_input
@@ -63,7 +63,8 @@ def _check_env(cons: Constraints, raw: dict[str, Any], *, partial: bool = False,
     is not checked here. `skip`: parameters already checked on their own."""
     types = cons.params
     env = {name: view(types[name], v) for name, v in raw.items()}
-    out = _type_ranges(types, raw, skip)
+    wide = _wide(tuple((r.left, r.right) for r in cons.relations), tuple(sorted(types.items())))
+    out = _type_ranges(types, raw, skip, wide)
     out += _structure(cons, raw, env, skip)
     symbols = bind_symbols(cons.relations, env)
     env |= symbols
@@ -115,15 +116,30 @@ def bind_symbols(relations: Iterable[Relation], env: dict[str, Any]) -> dict[str
                     continue
                 name, inverse = solved
                 other_node = expr.parse_canonical(other)
-                if expr.index_names(other_node, env.keys()) or not expr.value_names(other_node) <= env.keys() | bound.keys():
+                if not expr.value_names(other_node) <= env.keys() | bound.keys():
                     continue
+                first = _first_row(other_node, env.keys())  # n == len(grid[i]): row 0 says n
                 try:
-                    value = inverse(_value_fn(other)(env | bound))
+                    value = inverse(_value_fn(first)(env | bound))
                 except (IndexError, TypeError, ValueError, ZeroDivisionError, KeyError):
                     continue
                 bound[name] = value
                 changed = True
     return bound
+
+
+def _first_row(node: ast.expr, known: Iterable[str]) -> str:
+    """The expression with every free index set to 0 (the relation itself is still
+    checked for every index)."""
+    free = expr.index_names(node, known)
+
+    class Zero(ast.NodeTransformer):
+        def visit_Subscript(self, n: ast.Subscript) -> ast.expr:
+            value = self.visit(n.value)
+            index = ast.Constant(0) if isinstance(n.slice, ast.Name) and n.slice.id in free else n.slice
+            return ast.Subscript(value, index, ast.Load())
+
+    return expr.unparse(Zero().visit(expr.parse_canonical(expr.unparse(node)))) if free else expr.unparse(node)
 
 
 def _solve_for_symbol(node: ast.expr, known: Iterable[str]) -> tuple[str, Callable[[Any], Any]] | None:
@@ -154,10 +170,16 @@ def _leaves(value: Any) -> Iterable[Any]:
         yield value
 
 
-def _type_ranges(types: dict[str, str], raw: dict[str, Any], skip: set[str]) -> list[str]:
+@lru_cache(maxsize=1024)
+def _wide(relations: tuple[tuple[str, str], ...], params: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return wide_params(relations, dict(params))
+
+
+def _type_ranges(types: dict[str, str], raw: dict[str, Any], skip: set[str],
+                 wide: frozenset[str]) -> list[str]:
     out = []
     for name, value in raw.items():
-        bounds = int_range(types[name]) if name not in skip else None
+        bounds = int_range(types[name], name in wide) if name not in skip else None
         if bounds is None:
             continue
         lo, hi = bounds
