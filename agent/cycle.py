@@ -38,7 +38,7 @@ from agent.settings import Settings
 from agent.sources.sync import SyncReport, sync
 from agent.submit import SubmitReport
 from judge.errors import JudgeImageMissing, SandboxUnavailable
-from judge.judging import Judge
+from judge.protocol import Judge
 from storage import models, repo, test_sets
 from storage.engine import session_scope
 from storage.models import utcnow

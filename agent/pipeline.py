@@ -43,8 +43,8 @@ from agent.generation.extract import extract
 from agent.generation.prompts import render, template_for, template_version
 from agent.generation.providers import Completion, Provider
 from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable
-from judge.judging import Judge
 from judge.problem import Problem as JudgeProblem
+from judge.protocol import Judge
 from judge.signature import DesignSignature
 from judge.text import safe_text
 from storage import models, repo, test_sets

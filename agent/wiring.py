@@ -10,7 +10,8 @@ from agent.settings import Settings
 from agent.sources.leetcode_client import LeetCodeClient
 from agent.sources.leetcode_judge import LeetCodeJudgeAPI
 from judge.image import image_tag
-from judge.judging import Judge
+from judge.judging import DockerJudge
+from judge.protocol import Judge
 from judge.remote import RemoteJudge
 from judge.sandbox import SandboxConfig, SandboxPool
 
@@ -28,17 +29,18 @@ def sandbox_config(settings: Settings) -> SandboxConfig:
 
 @contextmanager
 def open_judge(settings: Settings) -> Iterator[Judge]:
-    """The local Docker judge, or the judge service when `judge.url` is set."""
+    """The judge service when `judge.url` is set, else the local Docker judge;
+    closed on the way out."""
     j = settings.judge
+    judge: Judge
     if j.url:
-        remote = RemoteJudge(j.url, j.token.get_secret_value() if j.token else None, j.parallelism)
-        try:
-            yield remote  # type: ignore[misc]
-        finally:
-            remote.close()
-        return
-    with SandboxPool(sandbox_config(settings)) as pool:
-        yield Judge(pool)
+        judge = RemoteJudge(j.url, j.token.get_secret_value() if j.token else None, j.parallelism)
+    else:
+        judge = DockerJudge(SandboxPool(sandbox_config(settings)))
+    try:
+        yield judge
+    finally:
+        judge.close()
 
 
 def leetcode_client(settings: Settings) -> LeetCodeClient:

@@ -10,7 +10,7 @@ One run, same problems, same canonical solutions:
     decodes the input, calls a fresh `Solution()`, encodes the result (the
     harness's own conversions) and compares it with `judge.checkers.outputs_match`.
     No sandbox, no fork per submission, no JSON on the wire.
-(a) sandboxed: `SandboxPool(parallelism=cpu_count)` + `Judge.judge_many`; the pool
+(a) sandboxed: `SandboxPool(parallelism=cpu_count)` + `DockerJudge.judge_many`; the pool
     is warmed first (one trivial job per container), its start-up reported apart.
 
 Then, per submission, the sandbox overhead: the latency of `SandboxPool.run` seen
@@ -43,7 +43,7 @@ from agent.sources.leetcodedataset import import_file
 from judge import harness
 from judge.checkers import outputs_match
 from judge.image import image_present, image_tag
-from judge.judging import Judge, build_job
+from judge.judging import DockerJudge, build_job
 from judge.problem import Problem, parse_problem
 from judge.sandbox import LABEL, SandboxConfig, SandboxPool, docker_client
 from judge.signature import FunctionSignature
@@ -260,7 +260,7 @@ def run_sandboxed(problems: list[Problem], parallelism: int, image: str) -> dict
             return report
 
         pool.run = instrumented  # type: ignore[method-assign]
-        judge = Judge(pool)
+        judge = DockerJudge(pool)
         items = [(p, p.reference_solution or "") for p in problems]
         t0, c0 = time.perf_counter(), time.process_time()
         results = judge.judge_many(items)

@@ -25,7 +25,7 @@
    endpoint check, planning, judge pool start, generate and judge overlapped)
    against a fresh database. Unavoidable: the model's time, latency x waves
    (waves = ceil(units / capacity)), plus the judge's time, measured in the same
-   run as the wall time of `Judge.judge_many` over the same extracted codes at the
+   run as the wall time of `DockerJudge.judge_many` over the same extracted codes at the
    same parallelism with a fresh pool (container start included, as each cycle
    starts its pool). Their sum is the target's denominator; max(model, judge) is
    the lower bound with perfect overlap, printed too.
@@ -47,7 +47,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +67,10 @@ from agent.problem_store import store_problems  # noqa: E402
 from agent.settings import load_settings  # noqa: E402
 from agent.sources.leetcodedataset import import_file  # noqa: E402
 from judge.image import image_present, image_tag  # noqa: E402
-from judge.judging import Judge  # noqa: E402
-from judge.problem import Problem, parse_problem  # noqa: E402
+from judge.judging import DockerJudge  # noqa: E402
+from judge.problem import Limits, Problem, parse_problem  # noqa: E402
+from judge.protocol import Judge, JudgeHealth, OnDone, judge_concurrently  # noqa: E402
+from judge.protocol import Outcome as JudgeOutcome  # noqa: E402
 from judge.sandbox import SandboxConfig, SandboxPool, docker_client  # noqa: E402
 from judge.verdict import JudgeResult, TestOutcome, Verdict  # noqa: E402
 from storage import models, open_database, repo  # noqa: E402
@@ -114,15 +116,24 @@ def prepared_result(p: Problem) -> JudgeResult:
                        tests=[TestOutcome(status="AC", cpu_ms=0.1)] * n)
 
 
-class StubJudge:
-    """`.judge(problem, code)` -> a JudgeResult prepared before the clock started."""
+class StubJudge(Judge):
+    """The `Judge` protocol answering with JudgeResults prepared before the clock started."""
 
     def __init__(self, results: dict[str, JudgeResult]) -> None:
         self.results, self.calls = results, 0
 
-    def judge(self, problem: Problem, code: str) -> JudgeResult:
+    def judge(self, problem: Problem, code: str, limits: Limits | None = None) -> JudgeResult:
         self.calls += 1
         return self.results[problem.slug]
+
+    def judge_many(self, items: Sequence[tuple[Problem, str]], on_done: OnDone | None = None) -> list[JudgeOutcome]:
+        return judge_concurrently(self.judge, items, 1, on_done)
+
+    def health(self) -> JudgeHealth:
+        return JudgeHealth(next(iter(self.results.values())).judge_image, 1)
+
+    def close(self) -> None:
+        pass
 
 
 def fresh_units(url: str, problems: list[Problem]) -> tuple[object, list[int]]:
@@ -163,7 +174,7 @@ def run_pipeline(url: str, problems: list[Problem], results: dict[str, JudgeResu
     engine, config_ids = fresh_units(url, problems)
     stub = StubJudge(results)
     pipeline = Pipeline(engine, [Model(s, MockProvider(s), c) for s, c in zip(MOCK_SPECS, config_ids, strict=True)],
-                        stub, PipelineOptions())  # type: ignore[arg-type]
+                        stub, PipelineOptions())
     t0, c0 = time.perf_counter(), time.process_time()
     progress = asyncio.run(pipeline.run())
     timing = Timing(time.perf_counter() - t0, time.process_time() - c0)
@@ -274,7 +285,7 @@ def judge_alone(pairs: list[tuple[Problem, str]], parallelism: int) -> float:
     """Wall time of judging these submissions with a fresh pool, nothing else."""
     t0 = time.perf_counter()
     with SandboxPool(SandboxConfig(image=image_tag(), parallelism=parallelism)) as pool:
-        results = Judge(pool).judge_many(pairs)
+        results = DockerJudge(pool).judge_many(pairs)
     wall = time.perf_counter() - t0
     bad = [r for r in results if not isinstance(r, JudgeResult)]
     assert not bad, bad[:3]

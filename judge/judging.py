@@ -1,7 +1,7 @@
 """Judging as a library call: a problem and code in, a `JudgeResult` out.
 
     with SandboxPool(SandboxConfig(image=judge_image_tag())) as pool:
-        result = Judge(pool).judge(problem, code)
+        result = DockerJudge(pool).judge(problem, code)
 
 Only the test inputs, the signature and the limits go into the sandbox; expected
 outputs stay here and are compared by `judge.verdict.decide`.
@@ -19,20 +19,19 @@ Error).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from judge.errors import (
-    JudgeError,
     JudgeImageMissing,
     ProblemError,
     SandboxCrashed,
     SandboxUnavailable,
 )
 from judge.problem import Limits, Problem
+from judge.protocol import Judge, JudgeHealth, OnDone, Outcome, judge_concurrently
 from judge.sandbox import SandboxConfig, SandboxPool
 from judge.signature import DesignSignature
 from judge.verdict import JudgeResult, decide
@@ -106,7 +105,9 @@ def crash_report(crash: SandboxCrashed) -> dict:
 
 
 @dataclass
-class Judge:
+class DockerJudge(Judge):
+    """The `Judge` on this host's Docker engine: the containers of `pool`."""
+
     pool: SandboxPool
     attempts: int = 3  # a broken container is replaced; Docker down stays an error
 
@@ -151,23 +152,16 @@ class Judge:
             raise SandboxUnavailable(f"the judge's canary was judged wrong (outputs {outputs!r}): "
                                      "the sandbox is broken, not the submission")
 
-    def judge_many(
-        self,
-        items: Sequence[tuple[Problem, str]],
-        on_done: Callable[[int, JudgeResult | JudgeError], None] | None = None,
-    ) -> list[JudgeResult | JudgeError]:
+    def judge_many(self, items: Sequence[tuple[Problem, str]], on_done: OnDone | None = None) -> list[Outcome]:
         """Judge in parallel (one worker per container); results in input order.
         A per-item JudgeError (bad problem, sandbox trouble) is returned in place."""
+        return judge_concurrently(self.judge, items, self.pool.config.parallelism, on_done)
 
-        def one(i: int) -> JudgeResult | JudgeError:
-            problem, code = items[i]
-            try:
-                result: JudgeResult | JudgeError = self.judge(problem, code)
-            except JudgeError as e:
-                result = e
-            if on_done:
-                on_done(i, result)
-            return result
+    def health(self) -> JudgeHealth:
+        """The engine answers and the judge image is there (SandboxUnavailable,
+        JudgeImageMissing otherwise)."""
+        self.pool.check()
+        return JudgeHealth(self.pool.image_ref, self.pool.config.parallelism)
 
-        with ThreadPoolExecutor(max_workers=self.pool.config.parallelism) as ex:
-            return list(ex.map(one, range(len(items))))
+    def close(self) -> None:
+        self.pool.close()

@@ -1,15 +1,15 @@
 """The judge as a small HTTP service, so the process that talks to the outside
 world (LeetCode, model endpoints) needs no access to the Docker engine.
 
-`lcagent judge-server` runs `JudgeServer` next to the engine; `RemoteJudge` is a
-drop-in for `Judge` in the agent. The service accepts only (problem, code,
+`lcagent judge-server` runs `JudgeServer` in front of a `DockerJudge` next to
+the engine; `RemoteJudge` is the same `Judge` protocol (`judge.protocol`) over HTTP. The service accepts only (problem, code,
 limits) and always applies the judge's own hardened container settings: a
 caller cannot ask for a privileged container or a host mount, which anyone
 holding the Docker socket can.
 
     POST /v1/judge   {"problem": <problem document>, "code": "...", "limits": {...}?}
                      200 JudgeResult | 422 problem error | 503 sandbox unavailable
-    GET  /v1/health  {"judge_image": "..."}
+    GET  /v1/health  200 {"judge_image": "...", "parallelism": n} | 503 sandbox unavailable
 
 Every request needs the bearer token (`Authorization: Bearer <token>`); the
 service refuses to start without one (or with a short one) unless told
@@ -27,6 +27,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,8 +35,8 @@ from typing import Any
 import httpx
 
 from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable, ServiceConfigError
-from judge.judging import Judge
 from judge.problem import Limits, Problem, parse_problem
+from judge.protocol import Judge, JudgeHealth, OnDone, Outcome, judge_concurrently
 from judge.verdict import JudgeResult
 
 log = logging.getLogger(__name__)
@@ -172,7 +173,14 @@ class _Handler(BaseHTTPRequestHandler):
         elif not self._authorized():
             self._refuse(401, "missing or wrong bearer token")
         else:
-            self._send(200, {"judge_image": self.server_owner.judge.pool.image_ref})
+            try:
+                health = self.server_owner.judge.health()
+            except JudgeImageMissing as e:
+                self._send(503, {"error": str(e), "kind": "image"})
+            except SandboxUnavailable as e:
+                self._send(503, {"error": e.reason, "kind": "sandbox"})
+            else:
+                self._send(200, {"judge_image": health.judge_image, "parallelism": health.parallelism})
 
     def _read_body(self, length: int) -> bytes | None:
         """The body, or None when it does not arrive within the request timeout
@@ -242,36 +250,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, result.model_dump(mode="json"))
 
 
-@dataclass
-class _RemoteConfig:
-    parallelism: int
-
-
-class _RemotePool:
-    """What the pipeline reads from a judge's pool: its parallelism and image."""
-
-    def __init__(self, parallelism: int, image_ref: str) -> None:
-        self.config = _RemoteConfig(parallelism)
-        self.image_ref = image_ref
-
-
-class RemoteJudge:
-    """`Judge`'s interface over HTTP. Transport trouble is SandboxUnavailable
-    (the unit waits); a problem the server rejects is ProblemError."""
+class RemoteJudge(Judge):
+    """The `Judge` protocol over HTTP. Transport trouble is SandboxUnavailable
+    (the unit waits); a problem the server rejects is ProblemError. The service
+    is asked for its health once here, so a judge that does not answer is
+    SandboxUnavailable before any unit is taken. `parallelism`: the submissions
+    `judge_many` sends at once."""
 
     def __init__(self, url: str, token: str | None = None, parallelism: int = 2, timeout_s: float = 900) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=url.rstrip("/"), headers=headers,
                                   timeout=httpx.Timeout(timeout_s, connect=10))
-        self.url = url
+        self.url, self.parallelism = url, parallelism
         try:
-            health = self._call("GET", "/v1/health")
+            self.health()
         except SandboxUnavailable:
             self._http.close()
             raise
-        self.pool = _RemotePool(parallelism, str(health.get("judge_image", "")))
 
     def _call(self, method: str, path: str, body: dict | None = None) -> dict:
+        if self._http.is_closed:
+            raise SandboxUnavailable(f"the client of the judge service {self.url} is closed")
         try:
             r = self._http.request(method, path, json=body)
         except httpx.HTTPError as e:
@@ -290,6 +289,14 @@ class RemoteJudge:
         body = {"problem": problem.model_dump(mode="json", by_alias=True), "code": code,
                 "limits": limits.model_dump(mode="json") if limits else None}
         return JudgeResult.model_validate(self._call("POST", "/v1/judge", body))
+
+    def judge_many(self, items: Sequence[tuple[Problem, str]], on_done: OnDone | None = None) -> list[Outcome]:
+        return judge_concurrently(self.judge, items, self.parallelism, on_done)
+
+    def health(self) -> JudgeHealth:
+        """The service's judge image (SandboxUnavailable when it or its engine
+        does not answer); the parallelism is this client's."""
+        return JudgeHealth(str(self._call("GET", "/v1/health").get("judge_image", "")), self.parallelism)
 
     def close(self) -> None:
         self._http.close()

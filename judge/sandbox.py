@@ -256,6 +256,17 @@ class SandboxPool:
         """What a verdict records: the content-versioned tag and the image digest."""
         return f"{self.config.image}@{self.image_id}"
 
+    def check(self) -> None:
+        """SandboxUnavailable unless the engine answers and the judge image is
+        still there (JudgeImageMissing), and the pool is open."""
+        if self._closed:
+            raise SandboxUnavailable("the sandbox pool is closed")
+        try:
+            self.client.ping()
+        except _DOCKER_ERRORS as e:
+            raise SandboxUnavailable(f"the Docker engine does not answer: {e}") from None
+        self._image_id()
+
     def _acquire(self, fresh: bool = False) -> Sandbox:
         box = self._take_slot()
         if fresh and box.jobs:  # a container that has run nothing yet, in the same slot

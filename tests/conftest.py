@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from judge.judging import DockerJudge
+    from judge.sandbox import SandboxPool
 
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "leetcodedataset"
@@ -14,7 +19,7 @@ CORPUS_FILES = ("v0.3.1-test-dev.jsonl.gz", "v0.2.0-train-nodes-dev.jsonl.gz")
 
 
 @pytest.fixture(scope="session")
-def sandbox_pool() -> Iterator[object]:
+def sandbox_pool() -> Iterator[SandboxPool]:
     from judge.image import image_tag
     from judge.sandbox import SandboxConfig, SandboxPool
 
@@ -23,10 +28,11 @@ def sandbox_pool() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def judge(sandbox_pool: object) -> object:
-    from judge.judging import Judge
+def judge(sandbox_pool: SandboxPool) -> DockerJudge:
+    """The local Docker judge on the session's pool (not to be closed by a test)."""
+    from judge.judging import DockerJudge
 
-    return Judge(sandbox_pool)  # type: ignore[arg-type]
+    return DockerJudge(sandbox_pool)
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,9 @@ from agent.problem_store import store_problems
 from agent.sources.leetcode_parse import question_to_problem
 from judge.errors import SandboxUnavailable
 from judge.image import image_tag
+from judge.judging import DockerJudge
 from judge.problem import Problem
+from judge.remote import JudgeServer
 from storage import models, open_database, repo
 from storage.backup import backup
 from storage.engine import session_scope
@@ -152,6 +154,32 @@ def test_run_judges_every_unit_with_the_right_verdict(full_cycle: tuple[Path, di
             .join(models.ModelConfig, models.ModelConfig.id == models.ResultCount.model_config_id)
             .group_by(models.ModelConfig.name, models.ResultCount.result)).all()}
     assert counts == {(A, "Accepted"): 10, (B, "Wrong Answer"): 8, (B, "no code"): 2}
+
+
+def test_run_through_the_judge_service_gives_the_local_judges_verdicts(
+        full_cycle: tuple[Path, dict, str], leetcode: FakeLeetCode, vllm: FakeOpenAI, judge: DockerJudge,
+        tmp_path: Path) -> None:
+    """The same `lcagent run` with `judge.url` set: the pipeline judges through a
+    real JudgeServer on 127.0.0.1 (in front of the real Docker judge) and stores
+    what the local judge stored."""
+    token = "cycle-test-token-0123456789"
+    server = JudgeServer(judge, "127.0.0.1", 0, token)
+    server.start_background()
+    try:
+        env = lcagent_env(tmp_path, [model_spec(A, vllm.base_url, sampling={"seed": SEED_A}),
+                                     model_spec(B, vllm.base_url)], leetcode_url=leetcode.url,
+                          extra={"LCAGENT_JUDGE__URL": server.url, "LCAGENT_JUDGE__TOKEN": token})
+        result = CliRunner().invoke(app, ["run"], env=env)
+    finally:
+        server.close()
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert f"{N_UNITS} generated, {N_UNITS - NO_CODE} judged, 0 retried, 0 failed" in result.output, result.output
+    remote = open_database(db_url(tmp_path))
+    assert invariant_violations(remote) == []
+    assert unit_outcomes(remote) == unit_outcomes(open_database(db_url(full_cycle[0])))
+    with session_scope(remote) as s:
+        images = set(s.exec(sa.select(models.Judgement.judge_image)).scalars())
+    assert images == {judge.pool.image_ref}
 
 
 def synced_problems(leetcode: FakeLeetCode) -> dict[str, Problem]:
@@ -436,7 +464,7 @@ def test_judge_containers_do_not_outlive_an_engine_outage(
         docker_proxy: DockerProxy, monkeypatch: pytest.MonkeyPatch, no_leaked_containers: None) -> None:
     """A container the pool could not remove while the engine was away must go
     once the engine is back (the next pool's sweep skips this live process's)."""
-    from judge.judging import Judge
+    from judge.judging import DockerJudge
     from judge.sandbox import SandboxConfig, SandboxPool
     from judge.verdict import Verdict
     from tests.support import function_problem
@@ -446,13 +474,13 @@ def test_judge_containers_do_not_outlive_an_engine_outage(
     problem = function_problem("f", [("x", "integer")], "integer", [("1", 1)])
     code = "class Solution:\n    def f(self, x: int) -> int:\n        return x\n"
     with SandboxPool(SandboxConfig(image=image_tag(), parallelism=1)) as pool:
-        assert Judge(pool).judge(problem, code).verdict is Verdict.ACCEPTED
+        assert DockerJudge(pool).judge(problem, code).verdict is Verdict.ACCEPTED
         docker_proxy.down()
         with pytest.raises(SandboxUnavailable):
-            Judge(pool, attempts=1).judge(problem, code)
+            DockerJudge(pool, attempts=1).judge(problem, code)
     docker_proxy.up()
     with SandboxPool(SandboxConfig(image=image_tag(), parallelism=1)) as pool:
-        assert Judge(pool).judge(problem, code).verdict is Verdict.ACCEPTED
+        assert DockerJudge(pool).judge(problem, code).verdict is Verdict.ACCEPTED
     assert judge_containers(os.getpid()) - mine == set()
 
 
