@@ -1,12 +1,23 @@
 """Canned queries over the dashboard views, `lcagent query`, and `lcagent dashboard`
 (Datasette serving the SQLite results database read-only, with these queries and
-charts)."""
+charts).
+
+Whoever reaches the dashboard must not read hidden tests or their expected
+outputs: Datasette runs with arbitrary SQL off (`allow_sql: false`, also
+`default_allow_sql off`, so `?sql=` and `?_where=` are refused), no database
+download, and every table denied (`allow: false`: its pages, JSON, CSV and row
+pages answer 403) except the few in PUBLIC_TABLES, which hold no test data. The
+views (v_*) and the canned queries, which carry no expected output, are what it
+serves. The denial is an allow-list: a table added later is denied until it is
+named here.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -78,22 +89,48 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r} (table, csv, json)")
 
 
-def datasette_metadata(db_name: str) -> dict[str, Any]:
-    """Canned queries, and a vega chart for the weekly acceptance (datasette-vega)."""
+# Tables without test inputs, expected outputs or reference solutions. Denied:
+# test_case (inputs, expected outputs), judgement (the first failing test's input
+# and expected output), leetcode_judgement (LeetCode's last test and its expected
+# output), problem_version (reference solutions), alembic_version, the scheduler's
+# jobs, and any table not named here.
+PUBLIC_TABLES = frozenset({"contest", "problem", "model", "model_config", "run", "unit", "generation",
+                           "result_count", "result_week_count", "test_set", "test_generation"})
+
+
+def database_tables(db_path: Path) -> list[str]:
+    """The tables (not views) of the SQLite file, read without writing to it."""
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        conn.close()
+
+
+def datasette_metadata(db_name: str, tables: list[str]) -> dict[str, Any]:
+    """Canned queries, a vega chart for the weekly acceptance (datasette-vega), no
+    arbitrary SQL, and every table of `tables` outside PUBLIC_TABLES denied."""
     return {
         "title": "lcagent results",
         "description": "Read-only view of the lcagent results database. Views v_* have stable columns.",
-        "databases": {db_name: {"queries": {name: {"title": q["title"], "sql": q["sql"]}
-                                            for name, q in CANNED.items()}}},
+        "allow_sql": False,
+        "databases": {db_name: {
+            "allow_sql": False,
+            "queries": {name: {"title": q["title"], "sql": q["sql"]} for name, q in CANNED.items()},
+            "tables": {t: {"allow": False} for t in tables if t not in PUBLIC_TABLES},
+        }},
         "plugins": {"datasette-vega": {}},
     }
 
 
 def datasette_command(db_path: Path, host: str, port: int, metadata_path: Path) -> list[str]:
     """The Datasette command line: read-only (`--immutable` would cache counts, so the
-    file is opened normally; Datasette never writes without a write plugin)."""
+    file is opened normally; Datasette never writes without a write plugin), no
+    arbitrary SQL, no download, the non-public tables denied (see the module)."""
     metadata_path.parent.mkdir(parents=True, exist_ok=True)
-    metadata_path.write_text(json.dumps(datasette_metadata(db_path.stem)), encoding="utf-8")
+    metadata = datasette_metadata(db_path.stem, database_tables(db_path))
+    metadata_path.write_text(json.dumps(metadata), encoding="utf-8")
     return ["datasette", "serve", str(db_path), "--host", host, "--port", str(port),
             "--metadata", str(metadata_path), "--setting", "sql_time_limit_ms", "5000",
-            "--setting", "default_page_size", "200"]
+            "--setting", "default_page_size", "200", "--setting", "default_allow_sql", "off",
+            "--setting", "allow_download", "off"]
