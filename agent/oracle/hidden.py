@@ -7,7 +7,8 @@
 
 Pure apart from the oracle (no database here: agent/oracle/runner.py stores).
 Every input that does not become a test is counted by why: invalid, duplicate,
-rejected by the oracle, failed (its reference erred), unparsable.
+rejected by the oracle, failed (its reference erred), an answer outside the range
+the statement guarantees ("fits in a 32-bit integer": answer_out_of_range).
 """
 
 from __future__ import annotations
@@ -95,10 +96,27 @@ def make_hidden_tests(problem: Problem, oracle: Oracle, *, seed: int, count: int
     stats["oracle_s"] = round(time.perf_counter() - started, 4)
     stats.update(oracle_calls=report.calls, rejected=report.count("rejected"), failed=report.count("failed"),
                  drop_examples=[a.reason for a in report.answers if not a.ok][:3])
+    bounds = getattr(generated.constraints, "answer_range", None)
+    out_of_range = [i for i, a in enumerate(report.answers) if a.ok and not _within(a.expected, bounds)]
     tests = [Test(input=text, expected=a.expected, source="generated", note=f"seed {seed} #{i}, {oracle.name}")
-             for i, (text, a) in enumerate(zip(inputs, report.answers, strict=True)) if a.ok]
+             for i, (text, a) in enumerate(zip(inputs, report.answers, strict=True))
+             if a.ok and i not in out_of_range]
+    stats["answer_out_of_range"] = len(out_of_range)
     stats["kept"] = len(tests)
     if not tests:
         return HiddenTests(problem.slug, "skipped", reason=f"oracle {oracle.name} answered none of {len(inputs)} "
                            f"inputs (first: {stats['drop_examples'][:1]})", refs=report.refs, stats=stats)
     return HiddenTests(problem.slug, "done", tests=tests, refs=report.refs, stats=stats)
+
+
+def _within(expected: Any, bounds: tuple[int, int] | None) -> bool:
+    """Every integer of the answer within the range the statement guarantees ("the
+    answer fits in a 32-bit integer"): outside it the input broke the guarantee and
+    the oracle's answer may have overflowed."""
+    if bounds is None:
+        return True
+    if isinstance(expected, list):
+        return all(_within(v, bounds) for v in expected)
+    if isinstance(expected, int) and not isinstance(expected, bool):
+        return bounds[0] <= expected <= bounds[1]
+    return True

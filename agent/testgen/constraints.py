@@ -448,7 +448,7 @@ def _parity(b: _Builder, text: str) -> bool | None:
 _VALID_TREE = re.compile(
     r"^(?:the (?:given )?)?(?P<s>.+?) (?:represents?|forms?|is|are|make up|describes?) (?:a )?valid "
     r"(?:undirected )?trees?$", re.I)
-_BST = re.compile(r"^(?P<s>\w+) is (?:guaranteed to be )?(?:a )?valid binary search tree$", re.I)
+_BST = re.compile(r"^(?P<s>\w+) is (?:guaranteed to be )?(?:a )?(?:valid )?binary search tree$", re.I)
 
 
 def _structure(b: _Builder, text: str) -> bool | None:
@@ -459,8 +459,8 @@ def _structure(b: _Builder, text: str) -> bool | None:
     m = _VALID_TREE.match(text)
     if not m:
         return None
-    targets = _subjects(b, re.sub(r"^edges? ?", "", m.group("s")) if m.group("s").lower() == "edges"
-                        else m.group("s"))
+    subject = m.group("s")  # "edges", or "the edges in edgeList" -> edgeList
+    targets = _subjects(b, subject if subject in b.params else re.sub(r"^edges? (?:of |in )?", "", subject))
     if targets is None:
         return None
     for t in targets:

@@ -81,7 +81,7 @@ def _check_values(args: list) -> str | None:
     nums, k = args
     if not (isinstance(nums, list) and 1 <= len(nums) <= 10**5 and _ints(nums, 1, 10**9)):
         return "nums breaks 1 <= nums.length <= 10^5, 1 <= nums[i] <= 10^9"
-    if not (type(k) is int and 1 <= k <= 10**5):  # not k <= nums.length: the fixture's 3rd example breaks it
+    if not (type(k) is int and 1 <= k <= 10**5):
         return "k breaks 1 <= k <= 10^5"
     return None
 

@@ -699,7 +699,7 @@ def test_statement_markdown_of_new_style_html() -> None:
     assert "**Example 1:**" in md
     assert "**Input:** nums = [4,1,4,2,2,3], k = 2" in md
     assert "**Output:** [4,2]" in md
-    assert "- `1 <= k <= nums.length`" in md
+    assert "- `1 <= k <= 10^5`" in md
     assert "\xa0" not in md and "<" not in md.replace("<=", "")
 
 
