@@ -52,6 +52,11 @@ class _Group(TyperGroup):
                 raise
             first = str(e.orig or e).strip().splitlines()[0] if str(e.orig or e).strip() else type(e).__name__
             raise _fail(f"the results database: {escape(first)} (--debug shows the traceback)", 2) from None
+        except BrokenPipeError:  # `lcagent problems list | head`: the reader has enough
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+            raise typer.Exit(0) from None
         except OSError as e:
             if _debug[0]:
                 raise
@@ -332,7 +337,7 @@ def problems_list(
 
 
 @problems_app.command("show")
-def problems_show(slug: str) -> None:
+def problems_show(slug: Annotated[str, typer.Argument(help="the problem's slug, e.g. two-sum")]) -> None:
     """The stored problem as a problem file (JSON)."""
     from agent.queries import problem_document
     from storage import open_database
@@ -388,7 +393,7 @@ def tests_generate(
 
 
 @tests_app.command("show")
-def tests_show(slug: str) -> None:
+def tests_show(slug: Annotated[str, typer.Argument(help="the problem's slug, e.g. two-sum")]) -> None:
     """A problem's current test set with its provenance, the history, the generation state."""
     from agent.oracle.show import describe
     from storage import open_database
@@ -586,7 +591,7 @@ def _finish_sync_lines(report: object) -> None:
 @app.command("rejudge")
 def rejudge_cmd(
     all_: Annotated[bool, typer.Option("--all", help="every stored generation, not only outdated verdicts")] = False,
-    model: Annotated[str | None, typer.Option("--model")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="only this configuration's generations")] = None,
 ) -> None:
     """Judge stored generations again against the current test sets (old verdicts kept)."""
     from agent.rejudge import mark_for_rejudge
@@ -624,10 +629,18 @@ def daemon_cmd() -> None:
 def status_cmd() -> None:
     """Whether a daemon runs (pid, host, since), contests and units, each model's score,
     the last sync, what each waiting model waits for, recent errors, the next jobs."""
+    import sqlalchemy as sa
+
+    from agent.config_show import mask_urls
     from agent.status import read_status, render
     from storage import open_database
 
-    for line in render(read_status(open_database(_settings().db_url(), read_only=True))):
+    url = _settings().db_url()
+    engine = open_database(url, read_only=True)
+    if not sa.inspect(engine).has_table("unit"):
+        typer.echo(f"no results yet in {mask_urls(url)}: `lcagent run`, `lcagent eval` or `lcagent daemon` fill it")
+        return
+    for line in render(read_status(engine)):
         typer.echo(line)
 
 
@@ -683,8 +696,8 @@ def query_cmd(
 
 @app.command("dashboard")
 def dashboard_cmd(
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8001,
+    host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0: every interface)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8001,
 ) -> None:
     """Serve the results database read-only through Datasette, with canned queries."""
     import os
@@ -710,7 +723,7 @@ def dashboard_cmd(
 @app.command("judge-server")
 def judge_server_cmd(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 7000,
+    port: Annotated[int, typer.Option(help="port to listen on")] = 7000,
     build_image: Annotated[str | None, typer.Option(help="build the judge image first when missing: "
                                                         "'dockerfile' or 'offline'")] = None,
     insecure_no_token: Annotated[bool, typer.Option(help="serve without a bearer token (trusted loopback "
@@ -752,6 +765,12 @@ def judge_server_cmd(
                 server.close()
     except JudgeError as e:
         raise _fail(str(e)) from None
+
+
+# the help lists first what a new user needs; the rest under "More commands"
+for _info in [*app.registered_commands, *app.registered_groups]:
+    if _info.name not in ("eval", "run", "daemon", "status", "report", "config"):
+        _info.rich_help_panel = "More commands"
 
 
 if __name__ == "__main__":

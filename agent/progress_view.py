@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import time
 
+import sqlalchemy as sa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import Engine
 
 from agent.pipeline import Pipeline
 from agent.pipeline import Progress as PipelineProgress
-from storage import repo
+from storage import models, repo
 from storage.engine import session_scope
+from storage.models import utcnow
 
 
 class PipelineView:
@@ -31,15 +33,29 @@ class PipelineView:
         self.done = {"generate": 0, "judge": 0}
         self._said: tuple[int, ...] | None = None  # the tenths said last (plain lines)
         self.config_ids: list[int] = []  # the configurations the pipeline works for
+        self.started = utcnow()
 
     def __enter__(self) -> PipelineView:
         self.bars.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            # answers without code (or cut off) are never judged: not in the judge's total
+            self.totals["judge"] = max(self.done["judge"], self.totals["judge"] - self._not_for_the_judge())
+            self.bars.update(self.jud, total=self.totals["judge"])
         self.bars.__exit__(*exc)  # type: ignore[arg-type]
-        if self.plain and exc[0] is None:
+        if self.plain and exc[0] is None and any(self.totals.values()):  # nothing to do: nothing to say
             self._say(final=True)
+
+    def _not_for_the_judge(self) -> int:
+        if not self.config_ids:
+            return 0
+        G = models.Generation
+        with session_scope(self.engine) as s:
+            return int(s.execute(sa.select(sa.func.count()).select_from(G).where(
+                G.model_config_id.in_(self.config_ids), G.outcome != models.Outcome.CODE,  # type: ignore[attr-defined]
+                G.created_at >= self.started)).scalar_one())
 
     def line(self) -> str:
         """`generate 12/40 done, judge 8/40 done` (the stages this command runs)."""

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from agent.reports.data import basis_label
-from agent.reports.stats import wilson
+from agent.reports.stats import Rate, wilson
 from storage import models
 from storage.engine import session_scope
 
@@ -39,16 +39,8 @@ class Score:
     not_judged: int = 0  # pending, generating, generated, judging, failed
     tests: dict[str, int] = field(default_factory=dict)  # what verdicts rest on -> judged attempts with code
 
-    @property
-    def rate(self) -> float | None:
-        return self.accepted / self.attempts if self.attempts else None
-
-    @property
-    def interval(self) -> tuple[float, float] | None:
-        return wilson(self.accepted, self.attempts)
-
     def cells(self) -> list[str]:
-        rate, ci = self.rate, self.interval
+        rate, ci = Rate(self.accepted, self.attempts).value, wilson(self.accepted, self.attempts)
         tests = ", ".join(f"{k} {n}" for k, n in sorted(self.tests.items())) or "-"
         return [self.label, f"{self.accepted}/{self.attempts}",
                 "–" if rate is None else f"{100 * rate:.1f}%",

@@ -3,6 +3,7 @@ what went wrong lately, what is next."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from agent.scoreboard import Score, read_scores
 from storage import models, repo
 from storage.engine import session_scope
 
+_WAITS = re.compile(r"^model (.+?) waits: (.*)$", re.DOTALL)
 JOB_NAMES = {"sync-after-contest": "sync after each contest", "sync-catchup": "catch-up sync",
              "process": "generate and judge", "weekly-report": "weekly report"}
 
@@ -93,9 +95,14 @@ def _model_waits(s: object, now: datetime, waiting: list[str], daemon_runs: bool
         next_at = _utc(next_at)
         if next_at is not None and next_at > now:
             later.setdefault(name, []).append((next_at, error))
+    said: dict[str, list[str]] = {}
+    for r in waiting:  # "model m waits: <why>" (agent.cycle)
+        m = _WAITS.match(r)
+        if m:
+            said.setdefault(m.group(1), []).append(m.group(2))
+            per.setdefault(m.group(1), ModelWait(m.group(1), 0))  # waits before it has units
     for name, w in per.items():
-        said = [r.split(": ", 1)[1] if ": " in r else r for r in waiting if r.startswith(f"model {name} waits")]
-        w.reasons += [f"the endpoint: {r}" for r in said]
+        w.reasons += [f"its endpoint: {r}" for r in said.get(name, [])]
         if name in later:
             soonest = min(t for t, _ in later[name])
             last_error = later[name][-1][1]
@@ -194,6 +201,7 @@ def render(st: Status, now: datetime | None = None) -> list[str]:
         when, state, note = st.last_sync
         lines.append(f"last sync: {fmt(when)} ({_ago(when, now)}): "
                      + (note.splitlines()[0] if state == "done" else "failed, see recent errors"))
+        lines += [f"  {line}" for line in note.splitlines() if state != "done" and line.startswith("hint: ")]
     else:
         lines.append("last sync: none recorded")
     waiting = [w for w in st.models_waiting if w.pending or w.reasons]
@@ -202,18 +210,19 @@ def render(st: Status, now: datetime | None = None) -> list[str]:
             if st.waiting_since else ""
         lines.append(f"waiting{since}:")
         for w in waiting:
-            lines.append(f"  {w.model}: {w.pending} units wait for " + "; ".join(w.reasons))
+            lines.append(f"  {w.model}: " + (f"{w.pending} units wait for " if w.pending else "waits for ")
+                         + "; ".join(w.reasons))
         lines += [f"  {r}" for r in st.waiting if not r.startswith("model ")]  # the judge, hidden tests
     if st.recent_errors:
         lines.append("recent errors:")
         for when, what, error in st.recent_errors:
             lines.append(f"  {fmt(when)}  {what}: {' '.join(error.split())[:300]}")
-    if st.next_jobs and d.state in ("running", "unknown"):
-        lines.append("next jobs:")
-        for job, when in st.next_jobs:
-            lines.append(f"  {JOB_NAMES.get(job, job)}: {fmt(when)} ({_ago(when, now)})")
-    elif d.state not in ("running", "unknown"):
-        lines.append("next jobs: none (no daemon is running; `lcagent daemon` schedules them)")
+    runs = d.state in ("running", "unknown")
+    if not st.next_jobs:
+        lines.append("next jobs: none scheduled" if runs
+                     else "next jobs: none (no daemon is running; `lcagent daemon` schedules them)")
     else:
-        lines.append("next jobs: none scheduled")
+        lines.append("next jobs:" if runs else "next jobs (stored; they run only while a daemon runs, none does now):")
+        for job, when in st.next_jobs:
+            lines.append(f"job {job}: next run {fmt(when)} ({_ago(when, now)}; {JOB_NAMES.get(job, job)})")
     return lines

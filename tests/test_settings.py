@@ -133,7 +133,7 @@ def test_sources_file_then_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 def test_arguments_are_strict_as_well() -> None:
     with pytest.raises(ConfigError, match=r"unknown setting 'judge.paralelism' \(did you mean 'judge.parallelism'\?\)"):
         load_settings(judge={"paralelism": 2})
-    with pytest.raises(ConfigError, match="an argument: pipeline.max_tries"):
+    with pytest.raises(ConfigError, match=r"an argument: pipeline\.max_tries"):
         load_settings(pipeline={"max_tries": 0})
 
 

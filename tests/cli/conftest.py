@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from agent.cli import app
+from tests.pipeline.conftest import lcagent_procs  # noqa: F401  (the fixture: processes a test starts)
 
 
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -280,9 +280,9 @@ def test_daemon_syncs_processes_and_persists_its_jobs(
     assert "sync: 1 contests, 5 problems stored" in log
     assert invariant_violations(engine) == []
     assert fake.completed == 20  # each unit generated once
-    # the jobs outlive the process; status still shows them
+    # the jobs outlive the process (stored); status says that no daemon runs them now
     assert {*SYNC_JOBS, "process"} <= {j for j, _ in next_jobs(engine)}
-    assert "job process: next run" in status(env, tmp_path)
+    assert "daemon: not running (the last one" in status(env, tmp_path)
 
 
 def _engine_when_ready(env: dict[str, str]) -> sa.Engine | None:
