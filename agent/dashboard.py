@@ -25,38 +25,44 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+# A percentage to one decimal, rounded half up from the exact fraction (integer
+# arithmetic: 56.25 is 56.3 on SQLite and PostgreSQL alike, as in the report).
+PERCENT = "(2000 * accepted + attempts) / (2 * attempts) / 10.0 AS percent"
+CI = "round(100.0 * ci_low, 1) AS ci_low, round(100.0 * ci_high, 1) AS ci_high"  # 95% Wilson, percent
+
 CANNED: dict[str, dict[str, str]] = {
     "acceptance_by_week": {
         "title": "Acceptance per model and week",
-        "sql": "SELECT model_config, release_week, accepted, attempts, round(100.0 * rate, 1) AS percent "
-               "FROM v_acceptance_model_week ORDER BY release_week, model_config",
+        "sql": f"SELECT config_label AS model_config, release_week, accepted, attempts, {PERCENT}, {CI} "
+               "FROM v_acceptance_model_week ORDER BY release_week, config_label",
     },
     "contest_matrix": {
         "title": "Accepted / attempts per model and contest",
-        "sql": "SELECT model_config, contest, contest_start, accepted, attempts, round(100.0 * rate, 1) AS percent "
-               "FROM v_acceptance_model_contest ORDER BY contest_start, model_config",
+        "sql": f"SELECT config_label AS model_config, contest, contest_start, accepted, attempts, {PERCENT}, {CI} "
+               "FROM v_acceptance_model_contest ORDER BY contest_start, config_label",
     },
     "by_difficulty": {
         "title": "Acceptance per model and difficulty",
-        "sql": "SELECT model_config, difficulty, accepted, attempts, round(100.0 * rate, 1) AS percent "
-               "FROM v_acceptance_difficulty ORDER BY model_config, difficulty",
+        "sql": f"SELECT config_label AS model_config, difficulty, accepted, attempts, {PERCENT}, {CI} "
+               "FROM v_acceptance_difficulty ORDER BY config_label, difficulty",
     },
     "contamination": {
         "title": "Before / after each model's training cutoff",
-        "sql": "SELECT model_config, training_cutoff, CASE after_cutoff WHEN 1 THEN 'after' ELSE 'before' END "
-               "AS side, accepted, attempts, round(100.0 * rate, 1) AS percent FROM v_contamination "
-               "ORDER BY model_config, after_cutoff",
+        "sql": "SELECT config_label AS model_config, training_cutoff, CASE after_cutoff WHEN 1 THEN 'after' "
+               f"ELSE 'before' END AS side, accepted, attempts, {PERCENT}, {CI} FROM v_contamination "
+               "ORDER BY config_label, after_cutoff",
     },
     "verdict_mix": {
         "title": "Results per model and week (verdicts, no code, truncated)",
-        "sql": "SELECT model_config, release_week, result, n FROM v_verdict_mix "
-               "ORDER BY release_week, model_config, n DESC",
+        "sql": "SELECT config_label AS model_config, release_week, result, n FROM v_verdict_mix "
+               "ORDER BY release_week, config_label, n DESC",
     },
     "usage": {
         "title": "Latency and token usage per model and week",
-        "sql": "SELECT model_config, release_week, generations, round(avg_latency_ms) AS avg_latency_ms, "
-               "prompt_tokens, completion_tokens, round(avg_completion_tokens) AS avg_completion_tokens, "
-               "truncated FROM v_usage ORDER BY release_week, model_config",
+        "sql": "SELECT config_label AS model_config, release_week, generations, "
+               "round(avg_latency_ms) AS avg_latency_ms, prompt_tokens, completion_tokens, "
+               "round(avg_completion_tokens) AS avg_completion_tokens, truncated FROM v_usage "
+               "ORDER BY release_week, config_label",
     },
 }
 

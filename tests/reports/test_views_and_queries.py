@@ -25,13 +25,13 @@ from agent.dashboard import CANNED
 from agent.reports.weekly import make_report
 from storage import repo
 from storage.engine import session_scope
-from storage.models import Generation, Judgement
+from storage.models import Generation, Judgement, TestSet, Unit
 from tests.reports import builders as b
 from tests.reports.builders import PAPER, PAPER_3B, Expected, Layout, ModelSpec, ProblemSpec
 from tests.reports.conftest import Cli, Db
 
 VIEWS = ["v_results", "v_acceptance_model_week", "v_acceptance_model_contest", "v_acceptance_difficulty",
-         "v_verdict_mix", "v_contamination", "v_usage", "v_leetcode_agreement"]
+         "v_verdict_mix", "v_contamination", "v_usage", "v_leetcode_agreement", "v_problem_model"]
 EXPECT = Expected(PAPER)
 README = Path(__file__).parents[2] / "README.md"
 
@@ -52,6 +52,10 @@ def view(engine: Engine, name: str) -> list[dict[str, Any]]:
 def num(v: Any) -> Any:
     """Numbers as floats (Decimal on PostgreSQL, int/float on SQLite)."""
     return float(v) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else v
+
+
+def one_decimal(x: float) -> float:
+    return float(Decimal(x).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def percent(k: int, n: int) -> float:
@@ -106,6 +110,13 @@ def expected_views() -> dict[str, dict[tuple, dict[str, Any]]]:
         before, after = EXPECT.split(spec)
         out["v_contamination"][(spec.name, 0)] = {"training_cutoff": spec.training_cutoff, **rate(*before)}
         out["v_contamination"][(spec.name, 1)] = {"training_cutoff": spec.training_cutoff, **rate(*after)}
+        per_problem: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for p, _, result in EXPECT.results(spec):
+            if result in b.FINAL:
+                per_problem[p.slug][0] += result == b.AC
+                per_problem[p.slug][1] += 1
+        for slug, (k, n) in per_problem.items():
+            out["v_problem_model"][(spec.name, slug)] = rate(k, n)
         mix: Counter[tuple[str, str, str]] = Counter()
         usage: dict[str, list] = defaultdict(list)
         for p, attempt, result in EXPECT.results(spec):
@@ -133,14 +144,33 @@ VIEW_KEYS = {
     "v_verdict_mix": ("model_config", "release_week", "result"),
     "v_contamination": ("model_config", "after_cutoff"),
     "v_usage": ("model_config", "release_week"),
+    "v_problem_model": ("model_config", "problem"),
 }
 
 
+def without_configuration(r: dict[str, Any]) -> dict[str, Any]:
+    """A row of an aggregate view without its configuration columns (checked here:
+    one configuration per name, so the label is the name) and its Wilson interval
+    (checked against the closed form)."""
+    r = dict(r)
+    assert len(r.pop("config_hash")) == 16 and r.pop("config_label") == r["model_config"], r
+    if "ci_low" in r:
+        low, high = b.wilson_interval(int(r["accepted"]), int(r["attempts"]))
+        assert (num(r.pop("ci_low")), num(r.pop("ci_high"))) == (pytest.approx(low, abs=1e-12),
+                                                                 pytest.approx(high, abs=1e-12)), r
+    return r
+
+
 def normalise_view(name: str, items: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-    out = keyed(items, *VIEW_KEYS[name])
+    out = keyed([without_configuration(r) for r in items], *VIEW_KEYS[name])
     for key, r in list(out.items()):
         if name == "v_acceptance_model_contest":
             r.pop("contest_start")
+        if name == "v_problem_model":
+            p = PAPER.problem(key[1])
+            assert (r.pop("contest"), r.pop("difficulty")) == (p.contest.slug, p.difficulty)  # type: ignore[union-attr]
+            for column in ("title", "contest_start", "release_time"):
+                assert r.pop(column) is not None
         if name == "v_contamination":
             r["training_cutoff"] = date.fromisoformat(str(r["training_cutoff"]))
             out[(key[0], int(key[1]))] = out.pop(key)
@@ -236,7 +266,9 @@ def canned_expected() -> dict[str, list[dict[str, Any]]]:
 
     def acc(r: dict[str, Any]) -> dict[str, Any]:
         k, n = int(r["accepted"]), int(r["attempts"])
-        return {"accepted": k, "attempts": n, "percent": percent(k, n)}
+        low, high = b.wilson_interval(k, n)
+        return {"accepted": k, "attempts": n, "percent": percent(k, n), "ci_low": one_decimal(100 * low),
+                "ci_high": one_decimal(100 * high)}
 
     out["acceptance_by_week"] = [
         {"model_config": m, "release_week": w, **acc(r)}
@@ -443,7 +475,8 @@ def test_rollups_when_a_problem_loses_and_regains_its_release_time(empty: Db) ->
         assert b.stored_week_counts(s) == b.recomputed_week_counts(s) == {
             (cid, "", b.AC): 1, (cid, "", b.RE): 1, (cid, "", b.NO_CODE): 1}
         assert [tuple(r) for r in repo.acceptance_by_model_week(s) if r[3]] == [("solo", None, 1, 3)]
-    assert keyed(view(empty.engine, "v_acceptance_model_week"), "model_config", "release_week") == {
+    assert keyed([without_configuration(r) for r in view(empty.engine, "v_acceptance_model_week")],
+                 "model_config", "release_week") == {
         ("solo", None): {"accepted": 1.0, "attempts": 3.0, "rate": pytest.approx(1 / 3)}}
     with session_scope(empty.engine) as s:
         repo.upsert_problem(s, b.judge_problem(dated))
@@ -463,6 +496,61 @@ def test_week_rollup_queries_leave_out_emptied_weeks(fresh_paper: Db) -> None:
         mix = [tuple(r) for r in repo.verdict_mix_by_week(s)]
     assert [r for r in by_week if r[3] == 0] == []
     assert [r for r in mix if r[2] == 0] == []
+
+
+TWO_CONFIGS = ("twin", date(2026, 5, 1))
+
+
+def build_two_configurations(engine: Engine) -> tuple[str, str]:
+    """One model name, two configurations (greedy, sampled) on contest 502: the
+    greedy one accepted everywhere, the sampled one wrong on every first attempt.
+    Returns the two configuration hashes (greedy, sampled)."""
+    problems = [p for p in PAPER.problems if p.slug.startswith("w502")]
+    ids = b.store_problems(engine, problems)
+    hashes = []
+    for sampling, wrong_first in (({"temperature": 0.0}, False), ({"temperature": 1.0}, True)):
+        with session_scope(engine) as s:
+            model = repo.upsert_model(s, TWO_CONFIGS[0], "org/twin", ["http://127.0.0.1:8000/v1"], TWO_CONFIGS[1])
+            config = repo.upsert_model_config(s, model, TWO_CONFIGS[0], sampling, "default", "v1", 2)
+            repo.ensure_units(s, config, ids.values())
+            test_sets = {ts.problem_id: ts for ts in s.exec(sa.select(TestSet).where(TestSet.is_current)).scalars()}
+            for unit in s.exec(sa.select(Unit).where(Unit.model_config_id == config.id)).scalars():
+                result = b.WA if wrong_first and unit.attempt == 1 else b.AC
+                b.record(s, unit, result, test_sets[unit.problem_id], TWO_CONFIGS[0])
+            hashes.append(config.config_hash)
+    assert hashes[0] != hashes[1]
+    return hashes[0], hashes[1]
+
+
+def test_views_keep_two_configurations_of_one_name_apart(empty: Db, lcagent: Cli) -> None:
+    """Every aggregate view has one row per configuration, labelled as the report
+    labels it, with that configuration's own numbers; so do the canned queries."""
+    greedy, sampled = build_two_configurations(empty.engine)
+    label = {greedy: f"twin#{greedy[:6]}", sampled: f"twin#{sampled[:6]}"}
+    want = {greedy: (8, 8), sampled: (4, 8)}  # 4 problems x 2 attempts; the sampled one fails attempt 1
+    for name in ["v_acceptance_model_week", "v_acceptance_model_contest", "v_acceptance_difficulty",
+                 "v_contamination", "v_problem_model"]:
+        got: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for r in view(empty.engine, name):
+            assert r["model_config"] == "twin" and r["config_label"] == label[r["config_hash"]], (name, r)
+            got[r["config_hash"]][0] += int(r["accepted"])
+            got[r["config_hash"]][1] += int(r["attempts"])
+        assert {h: tuple(v) for h, v in got.items()} == want, name
+    by_difficulty = keyed(view(empty.engine, "v_acceptance_difficulty"), "config_hash", "difficulty")
+    assert by_difficulty[(sampled, "Hard")]["accepted"] == 1 and by_difficulty[(greedy, "Hard")]["accepted"] == 2
+    mix = {(r["config_hash"], r["result"]): int(r["n"]) for r in view(empty.engine, "v_verdict_mix")}
+    assert mix == {(greedy, b.AC): 8, (sampled, b.AC): 4, (sampled, b.WA): 4}
+    usage = {r["config_hash"]: int(r["generations"]) for r in view(empty.engine, "v_usage")}
+    assert usage == {greedy: 8, sampled: 8}
+    assert {r["config_label"] for r in view(empty.engine, "v_results")} == set(label.values())
+    # the report's rows carry the same labels and numbers
+    report = make_report(empty.engine)
+    assert {m.label: (m.overall.k, m.overall.n) for m in report.models} == {
+        label[greedy]: (8, 8), label[sampled]: (4, 8)}
+    # and the canned queries show the configurations apart
+    matrix = json.loads(ok(lcagent(empty.url, "query", "contest_matrix", "--format", "json")))
+    assert {(r["model_config"], r["accepted"], r["attempts"]) for r in matrix} == {
+        (label[greedy], 8, 8), (label[sampled], 4, 8)}
 
 
 def test_views_and_report_on_a_layout_with_an_undeclared_cutoff(empty: Db, lcagent: Cli) -> None:

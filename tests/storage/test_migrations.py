@@ -82,6 +82,8 @@ def _decoded(table: str, column: str, value: Any) -> Any:
 # older seeds also run at those revisions: {table: {column: values -> value}}.
 _FILL: dict[str, dict[str, Callable[[dict], Any]]] = {
     "problem_version": {"is_current": lambda v: v["version"] == 2},  # 0004: seed_0001 stores 2 versions
+    # 0006: how a test set came to be (seed_0001's sets are examples a source delivered)
+    "test_set": {"kind": lambda v: "source", "basis": lambda v: "examples", "origin": lambda v: {}},
 }
 
 
@@ -180,12 +182,35 @@ def seed_0003(conn: Connection) -> Rows:
     return rows
 
 
+def seed_0006(conn: Connection) -> Rows:
+    """0003's rows (test sets with 0006's provenance columns filled), hidden tests
+    generated for the problem, and LeetCode's own verdict on the judged generation."""
+    rows = seed_0003(conn)
+    md = sa.MetaData()
+    md.reflect(conn, only=["test_generation", "leetcode_judgement"])
+    later = datetime(2026, 5, 5, 10, 0)
+    problem = rows["problem"][0]["id"]
+    current = next(ts["id"] for ts in rows["test_set"] if ts["is_current"])
+    _insert(conn, md.tables, rows, "test_generation", problem_id=problem, oracle="leetcode", seed=7, count=40,
+            state="done", test_set_id=current, reason=None, tries=1, next_attempt_at=None,
+            stats={"generated": 40, "valid": 38, "oracle_calls": 4}, run_id=rows["run"][0]["id"],
+            created_at=later, updated_at=later)
+    code = next(g for g in rows["generation"] if g["outcome"] == "code")
+    _insert(conn, md.tables, rows, "leetcode_judgement", generation_id=code["id"], state="judged",
+            site="leetcode.com", question_id="3800", submission_id="1234567", verdict="Accepted",
+            status_code=10, status_msg="Accepted", passed=100, total=100, runtime_ms=40.0, memory_kb=17000,
+            detail={"lang": "python3"}, tries=1, error=None, submitted_at=later, judged_at=later,
+            run_id=rows["run"][0]["id"], created_at=later)
+    return rows
+
+
 SEEDS: dict[str, Callable[[Connection], Rows]] = {
     "0001": seed_0001,
     "0002": seed_0001,  # 0002 added views only: the tables, and so the seed, are 0001's
     "0003": seed_0003,
     "0004": seed_0003,  # 0004 added problem_version.is_current (filled by _FILL)
     "0005": seed_0003,  # 0005 retyped JSON columns on SQLite only
+    "0006": seed_0006,
 }
 
 
@@ -392,6 +417,34 @@ def test_upgrade_from_revision_with_data_loses_nothing(db_url: str, revision: st
                                       judge_result(Verdict.RUNTIME_ERROR, test_set_version=ts.version))
         assert_rollup_consistent(engine)
         assert schema_differences(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_views_per_configuration_downgrade_and_upgrade_again(db_url: str) -> None:
+    """0007 rebuilt the dashboard views per configuration; going back to 0006 brings
+    0006's views back (valid SQL, no `config_label`, no v_problem_model), and
+    upgrading again restores 0007's."""
+    engine = make_engine(db_url)
+    try:
+        assert migrate.upgrade(engine) == migrate.head_revision()
+        cfg = migrate._config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            alembic_command.downgrade(cfg, "0006")
+        assert migrate.current_revision(engine) == "0006"
+        views = set(sa.inspect(engine).get_view_names())
+        assert "v_problem_model" not in views and "v_leetcode_agreement" in views
+        with engine.connect() as conn:
+            for view in views:
+                conn.execute(sa.text(f"SELECT * FROM {view}")).all()
+            assert "config_label" not in list(conn.execute(sa.text("SELECT * FROM v_results LIMIT 0")).keys())
+            assert "config_hash" not in list(conn.execute(sa.text("SELECT * FROM v_usage LIMIT 0")).keys())
+        assert migrate.upgrade(engine) == migrate.head_revision()
+        with engine.connect() as conn:
+            assert list(conn.execute(sa.text("SELECT * FROM v_acceptance_model_week LIMIT 0")).keys())[-4:] == [
+                "config_hash", "config_label", "ci_low", "ci_high"]
+            conn.execute(sa.text("SELECT * FROM v_problem_model")).all()
     finally:
         engine.dispose()
 
