@@ -13,7 +13,15 @@ from typing import Any
 
 from agent.testgen import expr, values
 from agent.testgen.model import Constraints
-from agent.testgen.plan import ElementRelation, Key, Plan, _replace_slots, make_plan
+from agent.testgen.plan import (
+    ElementRelation,
+    Key,
+    Plan,
+    _replace_slots,
+    field_orders,
+    key_matches,
+    make_plan,
+)
 from agent.testgen.solver import INF, Var, interval, solve
 from agent.testgen.types import NODE_TYPES, depth, int_range, leaf
 from judge.signature import DesignSignature, FunctionSignature
@@ -40,13 +48,6 @@ class _Bound:
     op: str  # "<=" "<" "==" as `key op other` / reversed when `upper` is False
     other: ast.expr  # slots replaced by solver names
     upper: bool
-
-
-def _matches(general: Key, specific: Key) -> bool:
-    if len(general) != len(specific) or general[:-1] != specific[:-1]:
-        return False
-    gp, sp = general[-1], specific[-1]
-    return len(gp) == len(sp) and all(g == "*" or g == s for g, s in zip(gp, sp, strict=True))
 
 
 class InputBuilder:
@@ -76,6 +77,7 @@ class InputBuilder:
         self.edges = {t.target: t.first for t in cons.tree_edges}
         self.search = {s.target for s in cons.search_trees}
         self.checks = {r.text: expr.compile_check(*_canon(r), cons.params) for r in self.coupled}
+        self.orders = field_orders(self.plan)
 
     # ---------------------------------------------------------------- slots
 
@@ -108,11 +110,34 @@ class InputBuilder:
 
     # ---------------------------------------------------------------- fields
 
-    def domain(self, key: Key, slots: dict[str, Any], base: Var) -> Var:
+    def domain(self, key: Key, slots: dict[str, Any], base: Var, _hops: int = 3) -> Var:
+        """The range of a field: its own bounds, and through field orders the bounds
+        of the fields it is ordered with (`0 <= l <= r < n`: l < n and 0 <= r), so
+        that a row put in order by `_swap_pairs` stays within every field's range."""
+        var = self._own_domain(key, slots, base)
+        for a, op, c in self.orders if _hops else ():
+            for this, other, below in ((a, c, True), (c, a, False)):
+                if this == other or not key_matches(this, key):
+                    continue
+                bound = self.domain(other, slots, self._type_of(other), _hops - 1)
+                step = 1 if op == "<" and var.integral else 0
+                if below or op == "==":
+                    var.hi = min(var.hi, bound.hi - (step if below else 0))
+                if not below or op == "==":
+                    var.lo = max(var.lo, bound.lo + (0 if below else step))
+        return var
+
+    def _type_of(self, key: Key) -> Var:
+        if key[0] == "len":
+            return Var(0, INF, True)
+        name = key[0]
+        return _type_var(leaf(self.cons.params[name]), name in self.plan.wide)
+
+    def _own_domain(self, key: Key, slots: dict[str, Any], base: Var) -> Var:
         var = Var(base.lo, base.hi, base.integral)
         dom = {k: (v, v) for k, v in slots.items()}
         for b in self.bounds:
-            if not _matches(b.key, key):
+            if not key_matches(b.key, key):
                 continue
             lo, hi = interval(b.other, dom)
             strict = b.op == "<"
@@ -204,6 +229,8 @@ class InputBuilder:
                 return [self.value(name, base, slots, profile, rng) for _ in range(n)]
             return self._flat(name, base, (name, ("*",)), n, slots, profile, rng)
         width = int(slots[self.plan.slot_ids[f"len({name}[i])"]])
+        if name in self.one_of:  # "grid[i][j] is either 0 or 1"
+            return [self._flat(name, base, (name, ("*", 0)), width, slots, profile, rng) for _ in range(n)]
         if base in ("character", "boolean"):
             return [[self.value(name, base, slots, profile, rng) for _ in range(width)] for _ in range(n)]
         return self._rows({name: (base, width)}, n, slots, profile, rng)[name]

@@ -359,18 +359,18 @@ def _bounded_fields(plan: Plan) -> set[Key]:
                     (upper if is_left else lower).add(this.key)
     for _ in range(4):  # `a <= b <= 10^9`: b's upper bound is a's too
         for a, op, c in field_orders(plan):
-            if any(_key_matches(k, c) for k in upper):
+            if any(key_matches(k, c) for k in upper):
                 upper.add(a)
-            if any(_key_matches(k, a) for k in lower):
+            if any(key_matches(k, a) for k in lower):
                 lower.add(c)
             if op == "==":
-                if any(_key_matches(k, a) for k in upper):
+                if any(key_matches(k, a) for k in upper):
                     upper.add(c)
-                if any(_key_matches(k, c) for k in lower):
+                if any(key_matches(k, c) for k in lower):
                     lower.add(a)
     # bounded: a lower bound about the field or a more general one, and an upper one
     return {k for k in lower | upper
-            if any(_key_matches(lo, k) for lo in lower) and any(_key_matches(u, k) for u in upper)}
+            if any(key_matches(lo, k) for lo in lower) and any(key_matches(u, k) for u in upper)}
 
 
 def field_orders(plan: Plan) -> list[tuple[Key, str, Key]]:
@@ -379,7 +379,7 @@ def field_orders(plan: Plan) -> list[tuple[Key, str, Key]]:
             if r.left.key is not None and r.right.key is not None and r.op in ("<", "<=", "==")]
 
 
-def _key_matches(general: Key, specific: Key) -> bool:
+def key_matches(general: Key, specific: Key) -> bool:
     """Does a relation about `general` (`grid[i][j]`) speak of `specific` (`grid[i][0]`)?"""
     if len(general) != len(specific) or general[:-1] != specific[:-1]:
         return False
