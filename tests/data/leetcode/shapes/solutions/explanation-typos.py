@@ -1,0 +1,3 @@
+class Solution:
+    def plusOne(self, n: int) -> int:
+        return n + 1

@@ -1,0 +1,3 @@
+class Solution:
+    def double(self, n: int) -> int:
+        return 2 * n
