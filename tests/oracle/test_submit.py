@@ -136,3 +136,26 @@ def test_an_expired_session_stops_and_keeps_nothing_as_a_verdict(engine: Engine,
     report = submit(fake, judge, engine)
     assert report.stopped and "session" in report.stopped and report.judged == []
     assert [r.state for r in rows(engine).values()] == ["error"]
+
+
+def test_cli_submit_prints_leetcodes_verdicts(engine: Engine, lc: tuple, monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    fake, judge = lc
+    add_generations(engine)
+    monkeypatch.chdir(tmp_path)
+    env = {"LCAGENT_DATABASE_URL": engine.url.render_as_string(hide_password=False), "LCAGENT_DATA_DIR": str(tmp_path),
+           "LCAGENT_LEETCODE__BASE_URL": fake.url, "LCAGENT_LEETCODE__SESSION": judge.session,
+           "LCAGENT_LEETCODE__CSRFTOKEN": judge.csrftoken, "LCAGENT_LEETCODE__MIN_INTERVAL_S": "0",
+           "LCAGENT_SUBMIT__MIN_INTERVAL_S": "0"}
+    result = CliRunner().invoke(app, ["submit", "--limit", "1"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(": Accepted") == 1 and "1 judged by LeetCode, 0 errors" in result.output
+    assert len(rows(engine)) == 1 and len(judge.posts("submit")) == 1
+    judge.expire()
+    expired = CliRunner().invoke(app, ["submit"], env=env)
+    assert expired.exit_code != 0 and "session" in expired.output and judge.session not in expired.output
+    assert sorted((r.state, r.verdict) for r in rows(engine).values()) == [("error", None), ("judged", "Accepted")]
