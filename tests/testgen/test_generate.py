@@ -83,20 +83,18 @@ def inorder_increasing(root: list) -> bool:
 
 
 def is_tree(n: int, edges: list) -> bool:
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    """n - 1 edges that reach every node from node 0 (a walk, not the validator's union-find)."""
+    adjacent: dict[int, list[int]] = {v: [] for v in range(n)}
     for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            return False
-        parent[ra] = rb
-    return len(edges) == n - 1
+        adjacent[a].append(b)
+        adjacent[b].append(a)
+    seen, stack = {0}, [0]
+    while stack:
+        for w in adjacent[stack.pop()]:
+            if w not in seen:
+                seen.add(w)
+                stack.append(w)
+    return len(edges) == n - 1 and len(seen) == n
 
 
 # (clauses, params, an example input, independent predicate on the values, sizes seen)
