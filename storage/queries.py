@@ -20,6 +20,7 @@ from storage.models import (
     Problem,
     ResultCount,
     SubmitState,
+    TestCase,
     TestSet,
     Unit,
     UnitState,
@@ -121,18 +122,35 @@ def failures(session: Session, start: datetime | None = None, end: datetime | No
 class ProvenanceRow:
     slug: str
     test_set_version: str
-    n_tests: int
-    provenance: dict
+    n_tests: int  # tests a verdict compares: examples stored as not comparable are not counted
+    provenance: dict  # source -> comparable tests of that source
     basis: str = "examples"  # what verdicts on the current set rest on (storage.models.TestBasis)
     oracle: str | None = None  # whose outputs its generated tests carry
+    not_compared: int = 0  # tests run but never compared (an example whose output cannot be checked)
 
 
 def test_provenance(session: Session, start: datetime | None = None,
                     end: datetime | None = None) -> list[ProvenanceRow]:
-    q = (sa.select(Problem.slug, TestSet.version, TestSet.n_tests, TestSet.provenance, TestSet.basis, TestSet.oracle)
+    q = (sa.select(Problem.slug, TestSet.id, TestSet.version, TestSet.basis, TestSet.oracle)
          .select_from(Problem).join(TestSet, (TestSet.problem_id == Problem.id) & TestSet.is_current)
          .order_by(Problem.release_time, Problem.slug))
-    return [ProvenanceRow(*r) for r in session.execute(_window(q, start, end)).all()]
+    sets = session.execute(_window(q, start, end)).all()
+    counts: dict[int, dict[tuple[str, bool], int]] = {}
+    ids = [set_id for _, set_id, *_ in sets]
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        by_source = (TestCase.test_set_id, TestCase.source, TestCase.comparable)
+        for set_id, source, comparable, n in session.execute(
+                sa.select(*by_source, sa.func.count())
+                .where(TestCase.test_set_id.in_(chunk))  # type: ignore[attr-defined]
+                .group_by(*by_source)).all():
+            counts.setdefault(set_id, {})[(source, bool(comparable))] = n
+    rows = []
+    for slug, set_id, version, basis, oracle in sets:
+        mine = counts.get(set_id, {})
+        provenance = {source: n for (source, comparable), n in sorted(mine.items()) if comparable}
+        rows.append(ProvenanceRow(slug, version, sum(provenance.values()), provenance, basis, oracle,
+                                  sum(n for (_, comparable), n in mine.items() if not comparable)))
+    return rows
 
 
 @dataclass(frozen=True)

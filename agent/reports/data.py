@@ -28,6 +28,23 @@ def basis_label(basis: str | None, oracle: str | None = None) -> str:
 LEETCODE_SUBMIT = "LeetCode submit"
 
 
+EXAMPLES_ONLY = basis_label(None)
+EXAMPLES_MARK = "†"  # on a rate some of whose attempts were judged on example tests only
+
+
+def examples_mark(basis: dict[str, int]) -> str:
+    """The mark a rate carries when part of it rests on example tests only."""
+    return EXAMPLES_MARK if basis.get(EXAMPLES_ONLY) else ""
+
+
+def contest_name(slug: str | None) -> str:
+    """`weekly-contest-499` -> `Weekly Contest 499`, as LeetCode writes it."""
+    if slug is None:
+        return NO_CONTEST
+    m = re.fullmatch(r"(bi)?weekly-contest-(\d+)", slug)
+    return f"{'Biweekly' if m.group(1) else 'Weekly'} Contest {m.group(2)}" if m else slug
+
+
 def contest_label(slug: str | None) -> str:
     """`biweekly-contest-181` -> `BW181`, `weekly-contest-499` -> `W499`."""
     if slug is None:
@@ -80,6 +97,7 @@ class ModelRow:
     cutoff: CutoffComparison | None = None
     trend: list[tuple[str, Rate]] = field(default_factory=list)  # (ISO week, rate)
     basis: dict[str, int] = field(default_factory=dict)  # what the counted attempts rest on -> how many
+    cell_basis: dict[str, dict[str, int]] = field(default_factory=dict)  # the same per contest label
     leetcode: Rate | None = None  # first attempts LeetCode's own judge accepted / submitted
 
 
@@ -174,6 +192,8 @@ def build_report(rows: list[ResultRow], failures: list[FailureRow], provenance: 
         if r.result in VERDICTS:  # "no code"/"truncated" rest on no test at all
             basis = rests_on.get(r.slug, basis_label(None))
             m.basis[basis] = m.basis.get(basis, 0) + r.n
+            in_cell = m.cell_basis.setdefault(label, {})
+            in_cell[basis] = in_cell.get(basis, 0) + r.n
         per_problem[r.config_id][r.slug][0] += ok
         per_problem[r.config_id][r.slug][1] += r.n
         week = weekly[r.config_id][iso_week(r.release_time)]

@@ -9,14 +9,16 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from agent.reports.data import LEETCODE_SUBMIT, Report, basis_label
+from agent.reports.data import EXAMPLES_MARK, LEETCODE_SUBMIT, Report, basis_label, examples_mark
 from agent.reports.markdown import md_code, md_table, md_text
-from agent.reports.stats import Rate, interval_text, percent
+from agent.reports.stats import Rate, interval_text, percent, percent_of
 from judge.verdict import Verdict
+from storage.queries import ProvenanceRow
 
 COMPILE_ERROR, WRONG_ANSWER = str(Verdict.COMPILE_ERROR), str(Verdict.WRONG_ANSWER)
 
@@ -30,11 +32,21 @@ def _p(value: float | None) -> str:
 
 
 def matrix_rows(report: Report) -> tuple[list[str], list[list[str]]]:
-    """The contest matrix: Model | <contest> x/n ... | Overall | 95% CI."""
+    """The contest matrix: Model | <contest> x/n ... | Overall | 95% CI; a cell or an
+    Overall resting partly on example tests only carries EXAMPLES_MARK."""
     header = ["Model", *[c.label for c in report.contests], "Overall", "95% CI"]
-    rows = [[m.label, *[cell(m.cells.get(c.label)) for c in report.contests], percent(m.overall),
-             interval_text(m.overall)] for m in report.models]
+    rows = [[m.label, *[cell(m.cells.get(c.label)) + examples_mark(m.cell_basis.get(c.label, {}))
+                        for c in report.contests],
+             percent(m.overall) + examples_mark(m.basis), interval_text(m.overall)] for m in report.models]
     return header, rows
+
+
+def matrix_note(report: Report) -> str | None:
+    """What the mark in the matrix means, when it is there."""
+    if not any(examples_mark(m.basis) for m in report.models):
+        return None
+    return (f"{EXAMPLES_MARK} Includes attempts judged on example tests only (problems without hidden "
+            "tests): an example-pass rate, not acceptance on hidden tests. See Test provenance.")
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -52,6 +64,9 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
     out += ["## Acceptance by contest", "",
             "Each cell: first attempts accepted / first attempts made. Overall with a 95% Wilson interval.", ""]
     out += [_table(*matrix_rows(report)), ""]
+    note = matrix_note(report)
+    if note:
+        out += [md_text(note), ""]
     pending = [f"{md_text(m.label)}: {m.pending}" for m in report.models if m.pending]
     if pending:
         out += [f"Not yet finished (not counted): {', '.join(pending)}.", ""]
@@ -76,7 +91,7 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
     difficulties = _difficulties(report)
     out += ["## By difficulty", "", _table(["Model", *difficulties, "pass@1 (mean over problems)"], [
         [m.label, *[percent(m.by_difficulty[d]) if d in m.by_difficulty else "–" for d in difficulties],
-         "–" if m.pass1 is None else f"{100 * m.pass1:.1f}%"] for m in report.models]), ""]
+         percent_of(m.pass1)] for m in report.models]), ""]
     results = sorted({r for m in report.models for r in m.mix})
     out += ["## Results", "", "Verdicts of judged code, and generations that never reached the judge "
             "(`no code`, `truncated`), as counts.", "",
@@ -89,7 +104,7 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
         out += ["Rates on these problems rest on **example tests only** (no hidden tests): "
                 + ", ".join(md_code(s) for s in report.examples_only) + ".", ""]
     out += [_table(["Problem", "Tests", "Provenance", "Test set", "Rates rest on"],
-                   [[p.slug, str(p.n_tests), ", ".join(f"{k} {v}" for k, v in sorted(p.provenance.items())),
+                   [[p.slug, tests_text(p), provenance_text(p),
                      md_code(p.test_set_version), basis_label(p.basis, p.oracle)] for p in report.provenance]), ""]
     out += leetcode_markdown(report)
     out += ["## Failures", ""]
@@ -136,6 +151,15 @@ def failure_detail(result: str, ff: dict | None, limit: int = 80) -> FailureDeta
                          _short(ff.get("expected"), limit), got, message)
 
 
+def provenance_text(p: ProvenanceRow) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(p.provenance.items()))
+
+
+def tests_text(p: ProvenanceRow) -> str:
+    """The tests a verdict compares; examples stored as not comparable said apart."""
+    return str(p.n_tests) + (f" (+{p.not_compared} not compared)" if p.not_compared else "")
+
+
 def basis_rows(report: Report) -> tuple[list[str], list[list[str]]]:
     """Model | <what the rates rest on> ...: judged attempts per kind of test set."""
     labels = sorted({b for m in report.models for b in m.basis}, key=lambda b: (b == "examples only", b))
@@ -154,7 +178,7 @@ def leetcode_markdown(report: Report) -> list[str]:
                   [[m.label, percent(m.leetcode), interval_text(m.leetcode)] for m in report.models if m.leetcode]),
            "", "Local and LeetCode verdicts of the same generations, by LeetCode's verdict:", "",
            _table(["LeetCode verdict", "Judged by both", "Agree", "Disagree", "Agreement"],
-                  [[a.verdict, str(a.both), str(a.agree), str(a.disagree), f"{100 * a.agree / a.both:.1f}%"]
+                  [[a.verdict, str(a.both), str(a.agree), str(a.disagree), percent_of(Fraction(a.agree, a.both))]
                    for a in report.agreement]), ""]
     if not report.disagreements:
         return [*out, "No disagreements.", ""]
@@ -204,10 +228,10 @@ def to_html(report: Report, chart_svg: bytes) -> str:
     header, rows = matrix_rows(report)
     basis_header, basis = basis_rows(report)
     return _env.get_template("report.html").render(
-        report=report, header=header, rows=rows, window=_window(report), percent=percent,
+        report=report, header=header, rows=rows, matrix_note=matrix_note(report), window=_window(report), percent=percent,
         basis_header=basis_header, basis=basis, basis_label=basis_label, leetcode_submit=LEETCODE_SUBMIT,
         difficulties=_difficulties(report),
-        interval_text=interval_text, p=_p, cell=cell,
+        interval_text=interval_text, p=_p, cell=cell, tests_text=tests_text, provenance_text=provenance_text, percent_of=percent_of, fraction=Fraction,
         chart_data_uri="data:image/svg+xml;base64," + base64.b64encode(chart_svg).decode(),
         failures=[(f, failure_detail(f.result, f.first_failure)) for f in report.failures],
     )

@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from scipy.stats import binomtest, fisher_exact
 
@@ -67,13 +69,26 @@ def compare_cutoff(before: Rate, after: Rate) -> CutoffComparison:
     return CutoffComparison(before, after, float(res.pvalue), odds if odds == odds else None)
 
 
+def half_up(x: Fraction | float, digits: int = 1) -> str:
+    """`x` (>= 0) to `digits` decimals, a half rounded up — as SQL's round() and the
+    dashboard's canned queries do (Python's format rounds 56.25 to 56.2)."""
+    scale = 10 ** digits
+    units = math.floor(Fraction(x) * scale + Fraction(1, 2))
+    return f"{units // scale}.{units % scale:0{digits}d}" if digits else str(units)
+
+
 def percent(rate: Rate, digits: int = 1) -> str:
-    """`96.1% (123/128)` — the seed paper's format."""
+    """`96.1% (123/128)` — the seed paper's format, rounded half up from the exact fraction."""
     if rate.n == 0:
         return "– (0/0)"
-    return f"{100 * rate.k / rate.n:.{digits}f}% ({rate.k}/{rate.n})"
+    return f"{half_up(Fraction(100 * rate.k, rate.n), digits)}% ({rate.k}/{rate.n})"
+
+
+def percent_of(fraction: Fraction | float | None) -> str:
+    """A fraction as a percentage (pass@1, agreement), rounded as `percent`."""
+    return "–" if fraction is None else f"{half_up(100 * Fraction(fraction))}%"
 
 
 def interval_text(rate: Rate) -> str:
     ci = rate.interval
-    return "–" if ci is None else f"[{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
+    return "–" if ci is None else f"[{half_up(100 * Fraction(ci[0]))}, {half_up(100 * Fraction(ci[1]))}]"
