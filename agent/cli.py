@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from typer.core import TyperGroup
 
 from agent.settings import ConfigError, Settings, load_settings
-from judge.errors import JudgeError
+from judge.errors import LcagentError
 
 HELP = """lcagent: live-contest evaluation of code models.
 
@@ -36,7 +36,9 @@ _debug = [False]
 
 class _Group(TyperGroup):
     """User errors (configuration, an unreachable database, a path that cannot be
-    written) end the command with one line and exit 2; `--debug` shows the traceback."""
+    written) end the command with one line and exit 2; any other error lcagent
+    raises on purpose (`LcagentError`: the judge, storage, sources, generation,
+    oracles) with one line and exit 1; `--debug` shows the traceback."""
 
     def invoke(self, ctx: typer.Context) -> object:
         import sqlalchemy.exc
@@ -47,6 +49,10 @@ class _Group(TyperGroup):
             if _debug[0]:
                 raise
             raise _fail(f"configuration: {escape(str(e))}", 2) from None
+        except LcagentError as e:
+            if _debug[0]:
+                raise
+            raise _fail(escape(str(e))) from None
         except sqlalchemy.exc.OperationalError as e:
             if _debug[0]:
                 raise
@@ -155,14 +161,11 @@ def image_build(
     from judge.sandbox import docker_client
 
     settings = _settings()
-    try:
-        client = docker_client()
-        if offline:
-            tag = image.build_offline(client, settings.cache_dir, mirror or settings.judge.debian_mirror)
-        else:
-            tag = image.build_from_dockerfile(client, base_image)
-    except JudgeError as e:
-        raise _fail(str(e)) from None
+    client = docker_client()
+    if offline:
+        tag = image.build_offline(client, settings.cache_dir, mirror or settings.judge.debian_mirror)
+    else:
+        tag = image.build_from_dockerfile(client, base_image)
     typer.echo(tag)
 
 
@@ -173,10 +176,7 @@ def image_show() -> None:
     from judge.sandbox import docker_client
 
     tag = image.image_tag()
-    try:
-        present = image.image_present(docker_client(), tag)
-    except JudgeError as e:
-        raise _fail(str(e)) from None
+    present = image.image_present(docker_client(), tag)
     typer.echo(f"{tag} {'present' if present else 'missing'}")
     if not present:
         raise typer.Exit(1)
@@ -245,8 +245,8 @@ def judge_cmd(
             task = progress.add_task("judging", total=None)
             counts = judge_file(submissions, problem_map, out, judge, broken=broken,
                                 on_progress=lambda done, total: progress.update(task, completed=done, total=total))
-    except JudgeError as e:
-        raise _fail(str(e)) from None
+    except LcagentError as e:
+        raise _fail(escape(str(e))) from None
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
     err.print(f"wrote {out} ({summary})")
     if counts.get("error"):
@@ -293,12 +293,8 @@ def db_upgrade() -> None:
 def db_backup(dest: Annotated[Path, typer.Argument(help="file to write the copy to")]) -> None:
     """A consistent copy of the live SQLite database (safe while the daemon writes)."""
     from storage.backup import backup
-    from storage.errors import StorageError
 
-    try:
-        typer.echo(str(backup(_settings().db_url(), dest)))
-    except StorageError as e:
-        raise _fail(str(e)) from None
+    typer.echo(str(backup(_settings().db_url(), dest)))
 
 
 @app.command("sync")
@@ -379,7 +375,7 @@ def tests_generate(
         with open_oracle(settings, name) as o:
             report = generate_hidden_tests(engine, o, options, problem_ids=ids, sources=t.sources,
                                            on_problem=lambda slug: err.print(f"hidden tests for {slug}"))
-    except (NotFound, OracleConfigError, JudgeError) as e:
+    except (NotFound, OracleConfigError) as e:
         raise _fail(str(e)) from None
     for slug in report.done:
         st = report.stats.get(slug, {})
@@ -452,7 +448,7 @@ def _cycle(settings: Settings, *, do_sync: bool, generate: bool, judge: bool, mo
             report = asyncio.run(run_cycle(settings, engine, do_sync=do_sync, generate=generate, judge=judge,
                                            model_names=models, problem_slugs=problems, attempts=attempts,
                                            on_progress=view.update, pipeline_ready=view.ready))
-    except (GenerationConfigError, JudgeError, NotFound, ValueError) as e:
+    except (GenerationConfigError, NotFound, ValueError) as e:
         raise _fail(str(e)) from None
     from agent.activity import record_cycle
 
@@ -763,8 +759,8 @@ def judge_server_cmd(
                 server.serve_forever()
             except KeyboardInterrupt:
                 server.close()
-    except JudgeError as e:
-        raise _fail(str(e)) from None
+    except LcagentError as e:
+        raise _fail(escape(str(e))) from None
 
 
 # the help lists first what a new user needs; the rest under "More commands"

@@ -28,6 +28,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from judge.errors import LcagentError
+
 PREFIX = "LCAGENT_"
 CONFIG_VAR = "LCAGENT_CONFIG"
 # variables of the project's scripts and tests, not settings (see scripts/, tests/)
@@ -38,7 +40,7 @@ TOOLING_PREFIXES = ("LCAGENT_TEST_",)
 Path_ = tuple[str | int, ...]
 
 
-class ConfigError(ValueError):
+class ConfigError(LcagentError, ValueError):
     """A configuration mistake, said in one line."""
 
 

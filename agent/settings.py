@@ -26,6 +26,7 @@ from pydantic_settings import (
 from agent.config_sources import ConfigError, Layers, explain, read_file, read_layers
 from agent.config_sources import config_path as config_path
 from agent.generation.config import ModelSpec
+from judge.constants import DEFAULT_SITE
 
 __all__ = ["ConfigError", "Settings", "config_path", "load_settings", "load_settings_with_sources"]
 _STRICT = ConfigDict(extra="forbid")
@@ -50,7 +51,7 @@ class JudgeSettings(BaseModel):
 
 class LeetCodeSettings(BaseModel):
     model_config = _STRICT
-    site: str = "leetcode.com"  # or "leetcode.cn"
+    site: str = DEFAULT_SITE  # or "leetcode.cn"
     language: Literal["en", "zh"] = "en"  # the statement's language; leetcode.cn serves both
     base_url: str | None = None  # default https://<site>; tests point it at a fake server
     session: SecretStr | None = None  # LEETCODE_SESSION cookie, optional

@@ -1,5 +1,13 @@
-"""Errors raised by the judge.
+"""Errors raised by the judge, and the project's error root.
 
+    LcagentError                     the root of every error lcagent raises on purpose:
+    │                                the CLI catches it and prints its message as one line.
+    │                                It lives here because judge/ is the lowest layer (it
+    │                                imports nothing else of the project); the other trees
+    │                                derive from it: storage.errors.StorageError,
+    │                                agent.sources.errors.SourceError,
+    │                                agent.generation.errors.GenerationError,
+    │                                agent.oracle.OracleError, agent.config_sources.ConfigError.
     JudgeError                       base of everything below
     ├── SandboxUnavailable (RuntimeError)   infrastructure: Docker down, container
     │   │                                   died, no answer in time. Never a verdict:
@@ -21,7 +29,12 @@ A verdict about the submitted code is never an exception: it is a `JudgeResult`.
 from __future__ import annotations
 
 
-class JudgeError(Exception):
+class LcagentError(Exception):
+    """Base class of every error lcagent raises on purpose; its message is one
+    line a user can act on."""
+
+
+class JudgeError(LcagentError):
     """Base class of the judge's errors."""
 
 

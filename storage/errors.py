@@ -1,6 +1,6 @@
 """Errors of the results database.
 
-    StorageError                  base
+    StorageError (judge.errors.LcagentError)  base
     ├── IntegrityViolation (ValueError)   a row breaks a constraint; names entity and key;
     │                                     the transaction is rolled back, nothing changes
     └── NotFound (LookupError)            a referenced row does not exist
@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+from judge.errors import LcagentError
 
-class StorageError(Exception):
+
+class StorageError(LcagentError):
     """Base class of the results database's errors."""
 
 

@@ -1,6 +1,6 @@
 """Errors of generation.
 
-    GenerationError                      base
+    GenerationError (judge.errors.LcagentError)  base
     ├── EndpointUnavailable (RuntimeError)   retry later: connection refused/dropped, timeout,
     │                                        HTTP 429/5xx, malformed body. Never a result.
     └── GenerationConfigError (ValueError)   fix the configuration: HTTP 401/403/404, ...
@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+from judge.errors import LcagentError
 
-class GenerationError(Exception):
+
+class GenerationError(LcagentError):
     """Base class of generation's errors."""
 
 

@@ -14,7 +14,7 @@ oracle a problem stays on the tests it has, labelled as such.
 
 Errors:
 
-    OracleError
+    OracleError (judge.errors.LcagentError)
     ├── OracleUnavailable (RuntimeError)  infrastructure: LeetCode unreachable or rate
     │                                     limited after every retry, Docker down. The
     │                                     problem waits and is tried again; never a test.
@@ -32,12 +32,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from judge.errors import LcagentError
 from judge.problem import Problem
 
 ORACLES = ("leetcode", "reference")
 
 
-class OracleError(Exception):
+class OracleError(LcagentError):
     """Base class of the oracles' errors."""
 
 

@@ -1,6 +1,6 @@
 """Errors of the problem sources.
 
-    SourceError                              base
+    SourceError (judge.errors.LcagentError)  base
     ├── SourceUnavailable (RuntimeError)     retry later: network, timeouts, HTTP 5xx
     │   ├── RateLimited                      HTTP 429 ("attempted to run code too soon")
     │   ├── CloudflareChallenge              HTTP 403/503 "Just a moment..." page
@@ -23,8 +23,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from judge.errors import LcagentError
 
-class SourceError(Exception):
+
+class SourceError(LcagentError):
     """Base class of the sources' errors."""
 
 

@@ -48,6 +48,7 @@ from agent.sources.errors import (
     TruncatedResponse,
     UnexpectedShape,
 )
+from judge.constants import CONTEST_DURATION_S, DEFAULT_SITE
 
 log = logging.getLogger(__name__)
 USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -118,7 +119,7 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
 class LeetCodeClient:
     def __init__(
         self,
-        site: str = "leetcode.com",
+        site: str = DEFAULT_SITE,
         base_url: str | None = None,
         *,
         session_cookie: str | None = None,
@@ -298,7 +299,7 @@ class LeetCodeClient:
                                   else "is not in a JSON object")
         c = info["contest"]
         try:
-            public_at = datetime.fromtimestamp(int(c["start_time"]) + int(c.get("duration") or 5400), tz=UTC)
+            public_at = datetime.fromtimestamp(int(c["start_time"]) + int(c.get("duration") or CONTEST_DURATION_S), tz=UTC)
         except (KeyError, TypeError, ValueError):
             raise UnexpectedShape(f"contest {slug}", "contest.start_time", "is not a unix time") from None
         server_now = _server_time(info.get("current_timestamp"))
@@ -325,6 +326,6 @@ def _summary(c: Any, where: str) -> ContestSummary:
     try:
         return ContestSummary(slug=str(c["titleSlug"]), title=str(c.get("title", "")),
                               start_time=datetime.fromtimestamp(int(c["startTime"]), tz=UTC),
-                              duration_s=int(c.get("duration") or 5400))
+                              duration_s=int(c.get("duration") or CONTEST_DURATION_S))
     except (KeyError, TypeError, ValueError):
         raise UnexpectedShape(where, "startTime/titleSlug", f"in {json.dumps(c)[:120]}") from None

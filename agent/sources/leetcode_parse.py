@@ -27,6 +27,7 @@ from agent.sources.errors import NoStatement, PaidOnly, UnexpectedShape
 from agent.sources.leetcode_html import Example, examples, statement_markdown, statement_text
 from judge import harness
 from judge.checkers import choose_checker
+from judge.constants import CONTEST_DURATION_S, DEFAULT_SITE
 from judge.problem import ContestRef, Problem, Source, parse_problem
 from judge.signature import DesignSignature, FunctionSignature, check_input, conforms, from_metadata
 
@@ -281,7 +282,7 @@ def expected_for(example: Example, input_text: str, signature: Signature) -> tup
 def question_to_problem(
     q: dict,
     *,
-    site: str = "leetcode.com",
+    site: str = DEFAULT_SITE,
     contest: ContestRef | None = None,
     language: str = "en",
 ) -> Problem:
@@ -366,4 +367,4 @@ def contest_ref(info: dict, question_slug: str) -> ContestRef:
             if points is not None and (isinstance(points, bool) or not isinstance(points, int)):
                 raise UnexpectedShape(question_slug, "questions.credit", f"is {points!r}, not an integer")
     return ContestRef(slug=slug, title=contest.get("title"), start_time=start,
-                      duration_s=int(contest.get("duration") or 5400), points=points)
+                      duration_s=int(contest.get("duration") or CONTEST_DURATION_S), points=points)

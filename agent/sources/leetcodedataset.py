@@ -25,6 +25,7 @@ from typing import Any
 
 from judge import harness
 from judge.checkers import checker_for_statement
+from judge.constants import DEFAULT_SITE
 from judge.errors import ProblemError
 from judge.problem import Problem, Source, Test, check_slug, parse_problem
 from judge.signature import FunctionSignature, Param, check_input, conforms
@@ -105,7 +106,7 @@ def convert_row(row: dict, dataset: str = "LeetCodeDataset") -> Problem:
         "slug": slug,
         "frontend_id": str(question_id) if question_id is not None else None,
         "title": slug.replace("-", " ").title(),
-        "source": Source(kind="leetcodedataset", site="leetcode.com", dataset=dataset,
+        "source": Source(kind="leetcodedataset", site=DEFAULT_SITE, dataset=dataset,
                          url=f"https://leetcode.com/problems/{slug}/").model_dump(),
         "release_time": _date(released),
         "release_time_source": "estimated" if released else "unknown",

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from judge.constants import CONTEST_DURATION_S
+
 WEEKLY_ANCHOR = (403, datetime(2024, 6, 23, 2, 30, tzinfo=UTC))
 BIWEEKLY_ANCHOR = (133, datetime(2024, 6, 22, 14, 30, tzinfo=UTC))
-DURATION = timedelta(minutes=90)
+DURATION = timedelta(seconds=CONTEST_DURATION_S)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from agent.problem_store import store_problems
 from agent.sources.errors import CloudflareChallenge, ContestNotStarted, SourceError
 from agent.sources.leetcode_client import ContestSummary, LeetCodeClient
 from agent.sources.leetcode_parse import contest_ref, flag_reason, question_to_problem
+from judge.constants import CONTEST_DURATION_S
 from judge.errors import ProblemError
 from judge.problem import Problem, check_slug, save_problem
 from storage import models
@@ -159,7 +160,7 @@ def _record_contest(engine: Engine, site: str, info: dict, n_questions: int) -> 
     with session_scope(engine) as s:
         row = repo.upsert_contest(s, site, str(c["title_slug"]),
                                   datetime.fromtimestamp(int(c["start_time"]), tz=UTC),
-                                  title=str(c.get("title", "")), duration_s=int(c.get("duration") or 5400))
+                                  title=str(c.get("title", "")), duration_s=int(c.get("duration") or CONTEST_DURATION_S))
         row.n_questions = n_questions
         s.add(row)
 
