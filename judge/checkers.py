@@ -61,7 +61,7 @@ def values_match(expected: Any, got: Any, tolerance: float = 1e-5) -> bool:
     return type(expected) is type(got) and expected == got
 
 
-def _order_key(v: Any) -> tuple:
+def _order_key(v: Any) -> tuple[Any, ...]:
     """Total order over JSON values; numbers by value (not by their text, which
     would separate 9.999999 from 10.0) so tolerance-equal lists line up."""
     if v is None:
@@ -115,10 +115,10 @@ def _kind(v: Any) -> str:
     return type(v).__name__
 
 
-def _profile(v: Any) -> Counter:
+def _profile(v: Any) -> Counter[Any]:
     """(level, kind, length) of every node: equal values, in any order at any
     level, have equal profiles. Called only on values already known to be small."""
-    profile: Counter = Counter()
+    profile: Counter[Any] = Counter()
     stack = [(v, 0)]
     while stack:
         x, level = stack.pop()
@@ -191,8 +191,8 @@ def _unordered_unique(expected: Any, got: Any, tolerance: float) -> bool:
                 return False
             distinct[key] = x
 
-    def dedup(v: list) -> list:
-        out: list = []
+    def dedup(v: list[Any]) -> list[Any]:
+        out: list[Any] = []
         for x in sorted(v, key=_order_key):
             if not out or not values_match(out[-1], x, tolerance):
                 out.append(x)

@@ -23,6 +23,7 @@ import tarfile
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import docker
 import docker.errors
@@ -32,7 +33,7 @@ from judge.errors import SandboxUnavailable
 log = logging.getLogger(__name__)
 
 REPOSITORY = "lcagent-judge"
-RECIPE = {
+RECIPE: dict[str, Any] = {
     "suite": "bookworm",
     "variant": "minbase",
     "packages": ["python3", "python3-sortedcontainers"],

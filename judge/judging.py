@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -37,7 +38,7 @@ from judge.signature import DesignSignature
 from judge.verdict import JudgeResult, decide
 
 
-def signature_for_harness(problem: Problem) -> dict:
+def signature_for_harness(problem: Problem) -> dict[str, Any]:
     sig = problem.signature
     if isinstance(sig, DesignSignature):
         return {
@@ -64,7 +65,7 @@ def wall_ms(limits: Limits, tests: int) -> int:
     return 2 * cpu_budget + 5000
 
 
-def build_job(problem: Problem, code: str, limits: Limits, config: SandboxConfig) -> dict:
+def build_job(problem: Problem, code: str, limits: Limits, config: SandboxConfig) -> dict[str, Any]:
     """What enters the sandbox: code, signature, test inputs, limits. No expected output."""
     return {
         "code": code,
@@ -88,7 +89,7 @@ def _retryable(e: BaseException) -> bool:
 
 
 # A trivial correct submission: what a healthy sandbox must judge right.
-CANARY_JOB = {
+CANARY_JOB: dict[str, Any] = {
     "code": "class Solution:\n    def add(self, a, b):\n        return a + b\n",
     "signature": {"kind": "function", "name": "add", "return": "integer", "output_param": None,
                   "params": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]},
@@ -98,7 +99,7 @@ CANARY_JOB = {
 }
 
 
-def crash_report(crash: SandboxCrashed) -> dict:
+def crash_report(crash: SandboxCrashed) -> dict[str, Any]:
     """A harness-shaped report for a submission that took two containers down."""
     return {"messages": [], "sandbox_crash": {"oom_killed": crash.oom_killed, "reason": crash.reason},
             "killed": None, "cpu_ms": 0.0, "maxrss_kb": 0, "stdout": "", "stderr": ""}
@@ -123,7 +124,7 @@ class DockerJudge(Judge):
             report = self._rerun_after_crash(job, wall_s)
         return decide(problem, report, self.pool.image_ref, limits)
 
-    def _run(self, job: dict, wall_s: float, fresh: bool = False) -> dict:
+    def _run(self, job: dict[str, Any], wall_s: float, fresh: bool = False) -> dict[str, Any]:
         run = retry(
             retry=retry_if_exception(_retryable),
             stop=stop_after_attempt(self.attempts),
@@ -132,7 +133,7 @@ class DockerJudge(Judge):
         )(self.pool.run)
         return run(job, wall_s, fresh=fresh)
 
-    def _rerun_after_crash(self, job: dict, wall_s: float) -> dict:
+    def _rerun_after_crash(self, job: dict[str, Any], wall_s: float) -> dict[str, Any]:
         self.check_canary()
         try:
             return self._run(job, wall_s, fresh=True)

@@ -44,7 +44,7 @@ def _retryable(e: BaseException) -> bool:
     return isinstance(e, SandboxUnavailable) and not isinstance(e, JudgeImageMissing)
 
 
-def _process_end(report: dict) -> str:
+def _process_end(report: dict[str, Any]) -> str:
     if report.get("killed"):
         return f"killed ({report['killed']} limit)"
     if report.get("signal") is not None:
@@ -52,7 +52,7 @@ def _process_end(report: dict) -> str:
     return f"exited (code {report.get('exit_code')}) before answering"
 
 
-def _read(report: dict, n: int, limits: Limits) -> tuple[dict[int, Output], str | None]:
+def _read(report: dict[str, Any], n: int, limits: Limits) -> tuple[dict[int, Output], str | None]:
     """Outputs by position in this job, and the error that ended the whole job (a
     compile or module error) if any."""
     out: dict[int, Output] = {}

@@ -44,7 +44,7 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -53,7 +53,7 @@ from judge.errors import InvalidSlug, ProblemError
 from judge.signature import FunctionSignature, Signature, check_input, check_types
 from judge.text import safe_json
 
-FORMAT = "lcagent.problem/1"
+FORMAT: Final = "lcagent.problem/1"
 TestSource = Literal["example", "dataset", "generated", "official"]
 
 # LeetCode's slug alphabet (`two-sum`, `3sum`, `weekly-contest-400`). Slugs come
@@ -88,7 +88,7 @@ class Test(BaseModel):
     comparable: bool = True
     note: str | None = None
 
-    def values(self) -> list:
+    def values(self) -> list[Any]:
         return harness.split_input(self.input)
 
 
@@ -212,7 +212,7 @@ class Problem(BaseModel):
         return self.model_dump_json(indent=2, exclude_none=False) + "\n"
 
 
-def parse_problem(data: str | bytes | dict, origin: str = "<problem>") -> Problem:
+def parse_problem(data: str | bytes | dict[str, Any], origin: str = "<problem>") -> Problem:
     """Validate a problem document; every failure is a ProblemError naming the origin."""
     try:
         if isinstance(data, dict):

@@ -124,7 +124,7 @@ class JudgeServer:
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
+        host, port = self.httpd.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     def serve_forever(self) -> None:
@@ -146,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt: str, *args: Any) -> None:
         log.debug("judge-server: " + fmt, *args)
 
-    def _send(self, status: int, payload: dict) -> None:
+    def _send(self, status: int, payload: dict[str, Any]) -> None:
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -191,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
             if time.monotonic() > deadline:
                 return None
             try:
-                chunk = self.rfile.read1(min(left, 1 << 16))  # type: ignore[attr-defined]
+                chunk = self.rfile.read1(min(left, 1 << 16))
             except TimeoutError:
                 return None
             if not chunk:
@@ -268,7 +268,7 @@ class RemoteJudge(Judge):
             self._http.close()
             raise
 
-    def _call(self, method: str, path: str, body: dict | None = None) -> dict:
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         if self._http.is_closed:
             raise SandboxUnavailable(f"the client of the judge service {self.url} is closed")
         try:
@@ -279,6 +279,8 @@ class RemoteJudge(Judge):
             payload = r.json()
         except ValueError:
             raise SandboxUnavailable(f"judge service answered HTTP {r.status_code} without JSON") from None
+        if not isinstance(payload, dict):
+            raise SandboxUnavailable(f"judge service answered HTTP {r.status_code} with JSON that is not an object")
         if r.status_code == 422:
             raise ProblemError("remote", payload.get("error", "rejected"))
         if r.status_code != 200:

@@ -136,6 +136,9 @@ class Sandbox:
                 ],
                 environment={"MALLOC_ARENA_MAX": "2", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"},
             )
+            if self.container.id is None:
+                self.close()
+                raise SandboxUnavailable("Docker created a judge container without an id")
             sock = client.api.attach_socket(
                 self.container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
             )
@@ -166,7 +169,7 @@ class Sandbox:
             raise SandboxUnavailable(f"cannot set the judge container's memory limit to {limit}: {e}") from None
         self.memory_mb = job_mb
 
-    def request(self, job: dict, timeout_s: float) -> dict:
+    def request(self, job: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         """Send one job, wait for its one-line answer. SandboxCrashed when the
         container dies or says nothing sensible in time."""
         deadline = time.monotonic() + timeout_s
@@ -182,7 +185,9 @@ class Sandbox:
         try:
             answer = json.loads(line)
         except ValueError:
-            raise self._crashed(f"judge container sent garbage: {line[:200]!r}") from None
+            answer = None
+        if not isinstance(answer, dict):
+            raise self._crashed(f"judge container sent garbage: {line[:200]!r}")
         if "harness_error" in answer:
             raise SandboxUnavailable(f"harness rejected the job: {answer['harness_error']}")
         return answer
@@ -245,11 +250,14 @@ class SandboxPool:
 
     def _image_id(self) -> str:
         try:
-            return self.client.images.get(self.config.image).id
+            image_id = self.client.images.get(self.config.image).id
         except docker.errors.ImageNotFound:
             raise JudgeImageMissing(self.config.image) from None
         except _DOCKER_ERRORS as e:
             raise SandboxUnavailable(f"cannot inspect the judge image: {e}") from None
+        if not image_id:
+            raise SandboxUnavailable(f"Docker reports no id for the judge image {self.config.image}")
+        return image_id
 
     @property
     def image_ref(self) -> str:
@@ -315,7 +323,7 @@ class SandboxPool:
         with self._lock:
             self._count -= 1
 
-    def run(self, job: dict, wall_s: float, *, fresh: bool = False) -> dict:
+    def run(self, job: dict[str, Any], wall_s: float, *, fresh: bool = False) -> dict[str, Any]:
         """Run one job in some container (`fresh`: one that has run nothing before);
         SandboxUnavailable on any Docker trouble, SandboxCrashed when the container
         died or went silent during the job."""

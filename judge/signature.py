@@ -80,7 +80,7 @@ def check_types(signature: FunctionSignature | DesignSignature, problem: str) ->
         raise ProblemError(problem, f"output param index {index} out of range")
 
 
-def from_metadata(meta: str | dict, problem: str) -> FunctionSignature | DesignSignature:
+def from_metadata(meta: str | dict[str, Any], problem: str) -> FunctionSignature | DesignSignature:
     """LeetCode's `metaData` (a JSON string, possibly with CRLF, or a dict) -> signature."""
     try:
         data = json.loads(meta) if isinstance(meta, str) else dict(meta)
@@ -157,7 +157,7 @@ def conforms(t: Any, v: Any) -> bool:
     return t == "void" and v is None
 
 
-def check_input(signature: FunctionSignature | DesignSignature, values: list, problem: str) -> None:
+def check_input(signature: FunctionSignature | DesignSignature, values: list[Any], problem: str) -> None:
     """Raise ProblemError unless a test's input values fit the signature."""
     if isinstance(signature, FunctionSignature):
         if len(values) != len(signature.params):

@@ -113,7 +113,7 @@ class JudgeResult(BaseModel):
         return self.verdict is Verdict.ACCEPTED
 
 
-def _process_end(report: dict, limits: Limits) -> tuple[Verdict, str]:
+def _process_end(report: dict[str, Any], limits: Limits) -> tuple[Verdict, str]:
     """Why did the submission's process stop early? Read from the kernel's facts."""
     cpu = _number(report.get("cpu_ms")) or 0.0
     sig = report.get("signal")
@@ -158,10 +158,10 @@ def _number(v: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def _accepted_messages(messages: Any, n_tests: int) -> list[dict]:
+def _accepted_messages(messages: Any, n_tests: int) -> list[dict[str, Any]]:
     """The report's messages that pass the result-channel rule the harness applied
     (`judge.harness.accepts_message`), checked again here with the same rule."""
-    accepted: list[dict] = []
+    accepted: list[dict[str, Any]] = []
     next_test = 0
     for m in messages if isinstance(messages, list) else []:
         if accepts_message(m, next_test, n_tests):
@@ -170,7 +170,7 @@ def _accepted_messages(messages: Any, n_tests: int) -> list[dict]:
     return accepted
 
 
-def decide(problem: Problem, report: dict, judge_image: str, limits: Limits) -> JudgeResult:
+def decide(problem: Problem, report: dict[str, Any], judge_image: str, limits: Limits) -> JudgeResult:
     """Harness report + the problem's expected outputs -> the verdict."""
     tests = problem.tests
     total = len(tests)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from judge.verdict import Verdict
 from storage.models import (
@@ -47,28 +48,28 @@ def candidates(session: Session, site: str, max_attempt: int, config_names: Sequ
     """Generations with code of the first `max_attempt` attempts of LeetCode problems
     on `site` that have no LeetCode verdict yet (nor gave up after MAX_TRIES)."""
     lj = LeetCodeJudgement
-    q = (select(Generation.id, Unit.id, Problem.slug, Problem.backend_id, Generation.extracted_code, lj.id,
-                lj.submission_id, lj.state)
-         .join(Unit, Unit.id == Generation.unit_id).join(Problem, Problem.id == Unit.problem_id)
-         .join(lj, lj.generation_id == Generation.id, isouter=True)
-         .where(Generation.outcome == Outcome.CODE, Unit.attempt <= max_attempt, Problem.source_kind == "leetcode",
-                Problem.site == site, Problem.backend_id.is_not(None))  # type: ignore[union-attr]
-         .where(sa.or_(lj.id.is_(None), lj.state == SubmitState.CHECKING,  # type: ignore[union-attr]
-                       sa.and_(lj.state.in_([SubmitState.ERROR, SubmitState.SUBMITTING]),  # type: ignore[attr-defined]
-                               lj.tries < MAX_TRIES)))
-         .order_by(Problem.release_time, Problem.id, Unit.id))
+    q = (sa.select(col(Generation.id), col(Unit.id), col(Problem.slug), col(Problem.backend_id),
+                   col(Generation.extracted_code), col(lj.id), col(lj.submission_id), col(lj.state))
+         .join(Unit, col(Unit.id) == col(Generation.unit_id)).join(Problem, col(Problem.id) == col(Unit.problem_id))
+         .join(lj, col(lj.generation_id) == col(Generation.id), isouter=True)
+         .where(col(Generation.outcome) == Outcome.CODE, col(Unit.attempt) <= max_attempt,
+                col(Problem.source_kind) == "leetcode", col(Problem.site) == site, col(Problem.backend_id).is_not(None))
+         .where(sa.or_(col(lj.id).is_(None), col(lj.state) == SubmitState.CHECKING,
+                       sa.and_(col(lj.state).in_([SubmitState.ERROR, SubmitState.SUBMITTING]),
+                               col(lj.tries) < MAX_TRIES)))
+         .order_by(col(Problem.release_time), col(Problem.id), col(Unit.id)))
     if config_names:
-        q = q.join(ModelConfig, ModelConfig.id == Unit.model_config_id).where(
-            ModelConfig.name.in_(list(config_names)))  # type: ignore[attr-defined]
+        q = q.join(ModelConfig, col(ModelConfig.id) == col(Unit.model_config_id)).where(
+            col(ModelConfig.name).in_(list(config_names)))
     if limit is not None:
         q = q.limit(limit)
     return [Candidate(g, u, slug, str(qid), code or "", row, sid if state == SubmitState.CHECKING else None)
-            for g, u, slug, qid, code, row, sid, state in session.exec(q).all()]  # type: ignore[call-overload]
+            for g, u, slug, qid, code, row, sid, state in session.execute(q).all()]
 
 
 def submitted_since(session: Session, since: datetime) -> int:
     return session.exec(select(sa.func.count()).select_from(LeetCodeJudgement)
-                        .where(LeetCodeJudgement.submitted_at >= since)).one()  # type: ignore[operator, call-overload]
+                        .where(col(LeetCodeJudgement.submitted_at) >= since)).one()
 
 
 def day_start(now: datetime) -> datetime:
@@ -89,14 +90,14 @@ def claim(session: Session, c: Candidate, site: str, run_id: int | None = None) 
 
 
 def checking(session: Session, row_id: int, submission_id: str) -> None:
-    session.exec(sa.update(LeetCodeJudgement).where(LeetCodeJudgement.id == row_id)  # type: ignore[call-overload]
+    session.exec(sa.update(LeetCodeJudgement).where(col(LeetCodeJudgement.id) == row_id)
                  .values(state=SubmitState.CHECKING, submission_id=submission_id))
 
 
 def judged(session: Session, row_id: int, *, verdict: Verdict, status_code: int, status_msg: str | None,
            passed: int | None, total: int | None, runtime_ms: float | None, memory_kb: int | None,
-           detail: dict) -> None:
-    session.exec(sa.update(LeetCodeJudgement).where(LeetCodeJudgement.id == row_id).values(  # type: ignore[call-overload]
+           detail: dict[str, Any]) -> None:
+    session.exec(sa.update(LeetCodeJudgement).where(col(LeetCodeJudgement.id) == row_id).values(
         state=SubmitState.JUDGED, verdict=verdict, status_code=status_code, status_msg=status_msg, passed=passed,
         total=total, runtime_ms=runtime_ms, memory_kb=memory_kb, detail=detail, judged_at=utcnow(), error=None))
 
@@ -105,5 +106,5 @@ def failed(session: Session, row_id: int, error: str, *, keep_checking: bool = F
     """An error that is LeetCode's or the network's, never a verdict. With a
     submission id it stays `checking` (polled again, not submitted again)."""
     state = SubmitState.CHECKING if keep_checking else SubmitState.ERROR
-    session.exec(sa.update(LeetCodeJudgement).where(LeetCodeJudgement.id == row_id)  # type: ignore[call-overload]
+    session.exec(sa.update(LeetCodeJudgement).where(col(LeetCodeJudgement.id) == row_id)
                  .values(state=state, error=error[:2000]))

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -36,6 +36,15 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _pragma(conn: Connection, setting: str) -> None:
+    """A SQLite pragma on the DBAPI connection itself, outside any transaction
+    (inside one, some pragmas are silently ignored)."""
+    dbapi = conn.connection.driver_connection
+    if dbapi is None:
+        raise RuntimeError("the SQLite connection is closed")
+    dbapi.execute(f"PRAGMA {setting}")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the database to `revision` (default: the newest). Idempotent."""
     cfg = _config()
@@ -45,9 +54,9 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
             # Batch migrations copy a table and drop the old one: with foreign keys on,
             # dropping a referenced table fails once it has rows. The pragma is a no-op
             # inside a transaction, so it is set on the DBAPI connection before BEGIN.
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _pragma(conn, "foreign_keys=OFF")
             # ... and renaming the copy must not re-check the views that name the table
-            conn.connection.driver_connection.execute("PRAGMA legacy_alter_table=ON")
+            _pragma(conn, "legacy_alter_table=ON")
         try:
             with conn.begin():
                 if conn.dialect.name == "postgresql":
@@ -62,8 +71,8 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
                         raise RuntimeError(f"migrating to {revision} broke foreign keys: {broken[:5]}")
         finally:
             if sqlite:
-                conn.connection.driver_connection.execute("PRAGMA legacy_alter_table=OFF")
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                _pragma(conn, "legacy_alter_table=OFF")
+                _pragma(conn, "foreign_keys=ON")
     return current_revision(engine)
 
 

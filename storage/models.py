@@ -20,17 +20,18 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from judge.constants import CONTEST_DURATION_S
 from judge.text import safe_json
 from judge.verdict import Verdict
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend (SQLite has no time zones)."""
 
     impl = sa.DateTime
@@ -47,7 +48,7 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-class JSONDoc(TypeDecorator):
+class JSONDoc(TypeDecorator[Any]):
     """JSON that round-trips exactly on every backend. SQLite gives a column
     declared JSON numeric affinity, which turns a stored `2.0` into `2` and
     `10**20` into `1e+20`; here SQLite stores the text in a TEXT column."""
@@ -74,6 +75,22 @@ class JSONDoc(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# a SELECT of any columns (SQLAlchemy's Select is generic in its row's types)
+AnySelect = sa.Select[*tuple[Any, ...]]
+
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Stored) -> int:
+    """The id of a row that has been flushed (ValueError for one that has not)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it was never flushed")
+    return row.id
 
 
 class ContestKind(StrEnum):
@@ -142,7 +159,7 @@ class Contest(SQLModel, table=True):
     title: str = ""
     kind: ContestKind = Field(sa_column=enum_column(ContestKind, nullable=False))
     start_time: datetime = Field(sa_type=UTCDateTime, index=True)
-    duration_s: int = 5400
+    duration_s: int = CONTEST_DURATION_S
     n_questions: int | None = None  # from the contest info; all stored = contest complete
     created_at: datetime = _ts()
 
@@ -163,8 +180,8 @@ class Problem(SQLModel, table=True):
     release_week: str | None = Field(default=None, max_length=10, index=True)  # ISO, "2026-W21"
     release_time_source: str = Field(default="unknown", max_length=16)
     source_kind: str = Field(default="pack", max_length=64)
-    source: dict = Field(default_factory=dict, sa_type=JSONDoc)  # judge.problem.Source
-    meta: dict = Field(default_factory=dict, sa_type=JSONDoc)
+    source: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)  # judge.problem.Source
+    meta: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -183,7 +200,7 @@ class ProblemVersion(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     statement: str = ""
     starter_code: str = ""
-    signature: dict = Field(sa_type=JSONDoc)
+    signature: dict[str, Any] = Field(sa_type=JSONDoc)
     reference_solution: str | None = None
     is_current: bool = True  # the statement seen last (an edit may be reverted)
     created_at: datetime = _ts()
@@ -196,10 +213,10 @@ class TestSet(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
     version: str = Field(max_length=64)  # judge.problem.Problem.test_set_version()
-    checker: dict = Field(sa_type=JSONDoc)
-    limits: dict = Field(sa_type=JSONDoc)
+    checker: dict[str, Any] = Field(sa_type=JSONDoc)
+    limits: dict[str, Any] = Field(sa_type=JSONDoc)
     n_tests: int
-    provenance: dict = Field(default_factory=dict, sa_type=JSONDoc)  # {"example": 3, ...}
+    provenance: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)  # {"example": 3, ...}
     is_current: bool = True
     created_at: datetime = _ts()
     # how the set came to be (storage/test_sets.py): as a source delivered it, merged
@@ -209,7 +226,7 @@ class TestSet(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="test_set.id")  # the set it extends
     oracle: str | None = Field(default=None, max_length=32)  # whose outputs the generated tests carry
     seed: int | None = None  # the input generator's seed
-    origin: dict = Field(default_factory=dict, sa_type=JSONDoc)  # rule, generator counts, oracle response ids
+    origin: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)  # rule, generator counts, oracle response ids
 
 
 class TestCase(SQLModel, table=True):
@@ -244,7 +261,7 @@ class ModelConfig(SQLModel, table=True):
     model_id: int = Field(foreign_key="model.id", index=True)
     name: str = Field(max_length=128)
     config_hash: str = Field(max_length=64)
-    sampling: dict = Field(default_factory=dict, sa_type=JSONDoc)
+    sampling: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)
     prompt_template: str = Field(max_length=128)
     prompt_template_version: str = Field(max_length=64)
     attempts: int = 1
@@ -256,7 +273,7 @@ class Run(SQLModel, table=True):
     kind: str = Field(max_length=32)  # cycle | generate | judge | rejudge | import
     status: str = Field(default="running", max_length=16)
     host: str = ""
-    settings: dict = Field(default_factory=dict, sa_type=JSONDoc)
+    settings: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)
     started_at: datetime = _ts()
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     note: str | None = None
@@ -292,7 +309,7 @@ class Generation(SQLModel, table=True):
     run_id: int | None = Field(default=None, foreign_key="run.id")
     endpoint: str = ""
     served_model: str = ""
-    sampling: dict = Field(default_factory=dict, sa_type=JSONDoc)
+    sampling: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)
     prompt_template_version: str = Field(default="", max_length=64)
     prompt: Any = Field(default=None, sa_type=JSONDoc)  # the messages sent
     raw_response: Any = Field(default=None, sa_type=JSONDoc)
@@ -323,12 +340,12 @@ class Judgement(SQLModel, table=True):
     verdict: Verdict = Field(sa_column=enum_column(Verdict, nullable=False))
     passed: int
     total: int
-    per_test: list = Field(default_factory=list, sa_type=JSONDoc)
-    first_failure: dict | None = Field(default=None, sa_type=JSONDoc)
+    per_test: list[Any] = Field(default_factory=list, sa_type=JSONDoc)
+    first_failure: dict[str, Any] | None = Field(default=None, sa_type=JSONDoc)
     runtime_ms: float | None = None
     memory_kb: int | None = None
     judge_image: str = ""
-    limits: dict = Field(default_factory=dict, sa_type=JSONDoc)
+    limits: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)
     is_current: bool = True
     run_id: int | None = Field(default=None, foreign_key="run.id")
     created_at: datetime = _ts()
@@ -376,7 +393,7 @@ class TestGeneration(SQLModel, table=True):
     reason: str | None = None
     tries: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    stats: dict = Field(default_factory=dict, sa_type=JSONDoc)  # counts, oracle calls, seconds
+    stats: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)  # counts, oracle calls, seconds
     run_id: int | None = Field(default=None, foreign_key="run.id")
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
@@ -400,7 +417,7 @@ class LeetCodeJudgement(SQLModel, table=True):
     total: int | None = None  # total_testcases
     runtime_ms: float | None = None
     memory_kb: int | None = None
-    detail: dict = Field(default_factory=dict, sa_type=JSONDoc)  # last test, outputs, error texts
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDoc)  # last test, outputs, error texts
     tries: int = 0
     error: str | None = None
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

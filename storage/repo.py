@@ -18,14 +18,17 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, col, select
 
 from judge import problem as pf
+from judge.constants import CONTEST_DURATION_S
 from judge.verdict import JudgeResult, Verdict
 from storage import test_sets
 from storage.errors import IntegrityViolation, NotFound
 from storage.models import (
+    AnySelect,
     Contest,
     ContestKind,
     Generation,
@@ -42,6 +45,7 @@ from storage.models import (
     TestSet,
     Unit,
     UnitState,
+    id_of,
     utcnow,
 )
 
@@ -78,9 +82,10 @@ def contest_kind(slug: str) -> ContestKind:
 
 
 def upsert_contest(
-    session: Session, site: str, slug: str, start_time: datetime, *, title: str = "", duration_s: int = 5400
+    session: Session, site: str, slug: str, start_time: datetime, *, title: str = "",
+    duration_s: int = CONTEST_DURATION_S,
 ) -> Contest:
-    row = session.exec(select(Contest).where(Contest.site == site, Contest.slug == slug)).first()
+    row = session.exec(select(Contest).where(col(Contest.site) == site, col(Contest.slug) == slug)).first()
     if row is None:
         row = Contest(site=site, slug=slug, kind=contest_kind(slug), start_time=start_time)
     row.title, row.start_time, row.duration_s = title or row.title, start_time, duration_s
@@ -92,7 +97,7 @@ def upsert_contest(
 # -------------------------------------------------------------------- problems
 
 
-def _version_content(p: pf.Problem) -> dict:
+def _version_content(p: pf.Problem) -> dict[str, Any]:
     return {
         "statement": p.statement,
         "starter_code": p.starter_code,
@@ -111,9 +116,9 @@ def upsert_problem(session: Session, p: pf.Problem, *,
     contest_id = None
     if p.contest is not None:
         contest = upsert_contest(session, site, p.contest.slug, p.contest.start_time,
-                                 title=p.contest.title or "", duration_s=p.contest.duration_s or 5400)
+                                 title=p.contest.title or "", duration_s=p.contest.duration_s or CONTEST_DURATION_S)
         contest_id = contest.id
-    row = session.exec(select(Problem).where(Problem.site == site, Problem.slug == p.slug)).first()
+    row = session.exec(select(Problem).where(col(Problem.site) == site, col(Problem.slug) == p.slug)).first()
     if row is None:
         row = Problem(site=site, slug=p.slug)
     row.frontend_id, row.backend_id, row.title = p.frontend_id, p.backend_id, p.title
@@ -133,34 +138,34 @@ def upsert_problem(session: Session, p: pf.Problem, *,
     content = _version_content(p)
     content_hash = _hash(content)
     version = session.exec(select(ProblemVersion).where(
-        ProblemVersion.problem_id == row.id, ProblemVersion.content_hash == content_hash)).first()
+        col(ProblemVersion.problem_id) == row.id, col(ProblemVersion.content_hash) == content_hash)).first()
     if version is None:
-        latest = session.exec(select(sa.func.max(ProblemVersion.version)).where(
-            ProblemVersion.problem_id == row.id)).one()
+        latest = session.exec(select(sa.func.max(col(ProblemVersion.version))).where(
+            col(ProblemVersion.problem_id) == row.id)).one()
         version = ProblemVersion(problem_id=row.id, version=(latest or 0) + 1, content_hash=content_hash, **content)
         session.add(version)
         _flush(session, "problem version", f"{p.slug}#{version.version}")
     if not version.is_current:
         version.is_current = True
         session.add(version)
-    session.exec(sa.update(ProblemVersion).where(ProblemVersion.problem_id == row.id,
-                                                 ProblemVersion.id != version.id).values(is_current=False))
+    session.exec(sa.update(ProblemVersion).where(col(ProblemVersion.problem_id) == row.id,
+                                                 col(ProblemVersion.id) != version.id).values(is_current=False))
 
     return row, version, test_sets.adopt(session, row.id, p, replace=replace_tests)
 
 
 def get_problem(session: Session, slug: str, site: str | None = None) -> Problem:
-    q = select(Problem).where(Problem.slug == slug)
+    q = select(Problem).where(col(Problem.slug) == slug)
     if site:
-        q = q.where(Problem.site == site)
-    row = session.exec(q.order_by(Problem.id)).first()
+        q = q.where(col(Problem.site) == site)
+    row = session.exec(q.order_by(col(Problem.id))).first()
     if row is None:
         raise NotFound("problem", slug)
     return row
 
 
 def current_test_set(session: Session, problem_id: int) -> TestSet:
-    ts = session.exec(select(TestSet).where(TestSet.problem_id == problem_id, TestSet.is_current)).first()
+    ts = session.exec(select(TestSet).where(col(TestSet.problem_id) == problem_id, col(TestSet.is_current))).first()
     if ts is None:
         raise NotFound("current test set of problem", str(problem_id))
     return ts
@@ -173,12 +178,12 @@ def load_problem(session: Session, problem_id: int, test_set_id: int | None = No
     row = session.get(Problem, problem_id)
     if row is None:
         raise NotFound("problem", str(problem_id))
-    version = session.exec(select(ProblemVersion).where(ProblemVersion.problem_id == problem_id,
-                                                        ProblemVersion.is_current)).first()
+    version = session.exec(select(ProblemVersion).where(col(ProblemVersion.problem_id) == problem_id,
+                                                        col(ProblemVersion.is_current))).first()
     ts = session.get(TestSet, test_set_id) if test_set_id else current_test_set(session, problem_id)
     if version is None or ts is None:
         raise NotFound("problem version or test set of", row.slug)
-    cases = session.exec(select(TestCase).where(TestCase.test_set_id == ts.id).order_by(TestCase.idx)).all() \
+    cases = session.exec(select(TestCase).where(col(TestCase.test_set_id) == ts.id).order_by(col(TestCase.idx))).all() \
         if with_tests else []
     contest = session.get(Contest, row.contest_id) if row.contest_id else None
     return _rebuild(row, version, ts, list(cases), contest)
@@ -188,21 +193,22 @@ def load_prompt_problems(session: Session, problem_ids: Sequence[int]) -> dict[i
     """Many problems without their test cases, with their latest version's id, in
     four queries (for prompts)."""
     ids = list(set(problem_ids))
-    rows = {r.id: r for r in session.exec(select(Problem).where(Problem.id.in_(ids))).all()}  # type: ignore[attr-defined]
-    latest = (select(ProblemVersion.problem_id, sa.func.max(ProblemVersion.version).label("v"))
-              .where(ProblemVersion.problem_id.in_(ids)).group_by(ProblemVersion.problem_id).subquery())  # type: ignore[attr-defined]
+    rows = {r.id: r for r in session.exec(select(Problem).where(col(Problem.id).in_(ids))).all()}
+    latest = (select(col(ProblemVersion.problem_id), sa.func.max(col(ProblemVersion.version)).label("v"))
+              .where(col(ProblemVersion.problem_id).in_(ids)).group_by(col(ProblemVersion.problem_id)).subquery())
     versions = {v.problem_id: v for v in session.exec(select(ProblemVersion).join(
-        latest, (latest.c.problem_id == ProblemVersion.problem_id) & (latest.c.v == ProblemVersion.version))).all()}
+        latest, (latest.c.problem_id == col(ProblemVersion.problem_id))
+        & (latest.c.v == col(ProblemVersion.version)))).all()}
     test_sets = {t.problem_id: t for t in session.exec(select(TestSet).where(
-        TestSet.problem_id.in_(ids), TestSet.is_current)).all()}  # type: ignore[attr-defined]
+        col(TestSet.problem_id).in_(ids), col(TestSet.is_current))).all()}
     contest_ids = {r.contest_id for r in rows.values() if r.contest_id}
-    contests = {c.id: c for c in session.exec(select(Contest).where(Contest.id.in_(contest_ids))).all()}  # type: ignore[attr-defined]
+    contests = {c.id: c for c in session.exec(select(Contest).where(col(Contest.id).in_(contest_ids))).all()}
     out = {}
     for pid, row in rows.items():
         if pid not in versions or pid not in test_sets:
             raise NotFound("problem version or test set of", row.slug)
         version = versions[pid]
-        out[pid] = (_rebuild(row, version, test_sets[pid], [], contests.get(row.contest_id)), version.id)
+        out[pid] = (_rebuild(row, version, test_sets[pid], [], contests.get(row.contest_id)), id_of(version))
     missing = set(ids) - set(out)
     if missing:
         raise NotFound("problem", ", ".join(map(str, sorted(missing))))
@@ -233,23 +239,23 @@ def _rebuild(row: Problem, version: ProblemVersion, ts: TestSet, cases: list[Tes
 
 def upsert_model(session: Session, name: str, served_id: str, endpoints: Sequence[str],
                  training_cutoff: date | None) -> Model:
-    row = session.exec(select(Model).where(Model.name == name)).first() or Model(name=name, served_id=served_id)
+    row = session.exec(select(Model).where(col(Model.name) == name)).first() or Model(name=name, served_id=served_id)
     row.served_id, row.endpoints, row.training_cutoff = served_id, list(endpoints), training_cutoff
     session.add(row)
     _flush(session, "model", name)
     return row
 
 
-def upsert_model_config(session: Session, model: Model, name: str, sampling: dict, prompt_template: str,
+def upsert_model_config(session: Session, model: Model, name: str, sampling: dict[str, Any], prompt_template: str,
                         prompt_template_version: str, attempts: int) -> ModelConfig:
     """The configuration row for exactly these settings (a change is a new row)."""
     key = {"sampling": sampling, "template": prompt_template, "template_version": prompt_template_version,
            "served_id": model.served_id}
     config_hash = _hash(key)
     row = session.exec(select(ModelConfig).where(
-        ModelConfig.model_id == model.id, ModelConfig.config_hash == config_hash)).first()
+        col(ModelConfig.model_id) == model.id, col(ModelConfig.config_hash) == config_hash)).first()
     if row is None:
-        row = ModelConfig(model_id=model.id, name=name, config_hash=config_hash, sampling=sampling,
+        row = ModelConfig(model_id=id_of(model), name=name, config_hash=config_hash, sampling=sampling,
                           prompt_template=prompt_template, prompt_template_version=prompt_template_version,
                           attempts=attempts)
     row.attempts = attempts  # more attempts extend the same configuration's units
@@ -261,7 +267,7 @@ def upsert_model_config(session: Session, model: Model, name: str, sampling: dic
 # ------------------------------------------------------------------------ runs
 
 
-def start_run(session: Session, kind: str, host: str = "", settings: dict | None = None) -> Run:
+def start_run(session: Session, kind: str, host: str = "", settings: dict[str, Any] | None = None) -> Run:
     run = Run(kind=kind, host=host, settings=settings or {})
     session.add(run)
     _flush(session, "run", kind)
@@ -269,7 +275,7 @@ def start_run(session: Session, kind: str, host: str = "", settings: dict | None
 
 
 def finish_run(session: Session, run_id: int, status: str = "done", note: str | None = None) -> None:
-    session.exec(sa.update(Run).where(Run.id == run_id).values(status=status, note=note, finished_at=utcnow()))
+    session.exec(sa.update(Run).where(col(Run.id) == run_id).values(status=status, note=note, finished_at=utcnow()))
 
 
 # ----------------------------------------------------------------------- units
@@ -280,10 +286,11 @@ def ensure_units(session: Session, config: ModelConfig, problem_ids: Iterable[in
     ids = list(problem_ids)
     if not ids:
         return 0
-    existing = set(session.exec(select(Unit.problem_id, Unit.attempt).where(
-        Unit.model_config_id == config.id, Unit.problem_id.in_(ids))).all())  # type: ignore[attr-defined]
+    existing = set(session.exec(select(col(Unit.problem_id), col(Unit.attempt)).where(
+        col(Unit.model_config_id) == config.id, col(Unit.problem_id).in_(ids))).all())
     now = utcnow()
-    new = [Unit(problem_id=pid, model_config_id=config.id, attempt=a, state=UnitState.PENDING,
+    config_id = id_of(config)
+    new = [Unit(problem_id=pid, model_config_id=config_id, attempt=a, state=UnitState.PENDING,
                 created_at=now, updated_at=now)
            for pid in ids for a in range(1, config.attempts + 1) if (pid, a) not in existing]
     session.add_all(new)
@@ -293,27 +300,27 @@ def ensure_units(session: Session, config: ModelConfig, problem_ids: Iterable[in
 
 def claim_units(session: Session, from_state: UnitState, to_state: UnitState, limit: int, token: str,
                 now: datetime | None = None, config_ids: Sequence[int] | None = None,
-                exclude_problems: sa.Select | None = None) -> list[Unit]:
+                exclude_problems: AnySelect | None = None) -> list[Unit]:
     """Atomically move up to `limit` due units from one state to another. Two
     workers never get the same unit: SQLite serializes writers (BEGIN IMMEDIATE);
     PostgreSQL skips rows another transaction has locked. Units of the problems
     `exclude_problems` selects stay (e.g. problems waiting for hidden tests)."""
     now = now or utcnow()
-    due = sa.or_(Unit.next_attempt_at.is_(None), Unit.next_attempt_at <= now)  # type: ignore[union-attr]
-    q = select(Unit.id).where(Unit.state == from_state, due).order_by(Unit.id).limit(limit)
+    due = sa.or_(col(Unit.next_attempt_at).is_(None), col(Unit.next_attempt_at) <= now)
+    q = select(col(Unit.id)).where(col(Unit.state) == from_state, due).order_by(col(Unit.id)).limit(limit)
     if config_ids is not None:
-        q = q.where(Unit.model_config_id.in_(list(config_ids)))  # type: ignore[attr-defined]
+        q = q.where(col(Unit.model_config_id).in_(list(config_ids)))
     if exclude_problems is not None:
-        q = q.where(Unit.problem_id.not_in(exclude_problems))  # type: ignore[attr-defined]
+        q = q.where(col(Unit.problem_id).not_in(exclude_problems))
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True)
     ids = list(session.exec(q).all())
     if not ids:
         return []
-    session.exec(sa.update(Unit).where(Unit.id.in_(ids), Unit.state == from_state)  # type: ignore[union-attr]
+    session.exec(sa.update(Unit).where(col(Unit.id).in_(ids), col(Unit.state) == from_state)
                  .values(state=to_state, claim_token=token, claimed_at=now, updated_at=now))
-    return list(session.exec(select(Unit).where(Unit.claim_token == token, Unit.state == to_state,
-                                                Unit.id.in_(ids))).all())  # type: ignore[union-attr]
+    return list(session.exec(select(Unit).where(col(Unit.claim_token) == token, col(Unit.state) == to_state,
+                                                col(Unit.id).in_(ids))).all())
 
 
 def set_unit_state(session: Session, unit_id: int, state: UnitState, *, error: str | None = None,
@@ -323,8 +330,8 @@ def set_unit_state(session: Session, unit_id: int, state: UnitState, *, error: s
     if error is not None:
         values["last_error"] = error[:4000]
     if count_try:
-        values["tries"] = Unit.tries + 1
-    session.exec(sa.update(Unit).where(Unit.id == unit_id).values(**values))
+        values["tries"] = col(Unit.tries) + 1
+    session.exec(sa.update(Unit).where(col(Unit.id) == unit_id).values(**values))
 
 
 def _start_ticks(pid: int) -> str | None:
@@ -369,10 +376,10 @@ def release_in_flight(session: Session) -> int:
     beside the daemon's catch-up sync) are theirs: left alone."""
     n = 0
     for busy, back in ((UnitState.GENERATING, UnitState.PENDING), (UnitState.JUDGING, UnitState.GENERATED)):
-        rows = session.exec(select(Unit.id, Unit.claim_token).where(Unit.state == busy)).all()
+        rows = session.exec(select(col(Unit.id), col(Unit.claim_token)).where(col(Unit.state) == busy)).all()
         ids = [i for i, token in rows if _owner_gone(token)]
         if ids:
-            result = session.exec(sa.update(Unit).where(Unit.id.in_(ids), Unit.state == busy)  # type: ignore[union-attr]
+            result = session.exec(sa.update(Unit).where(col(Unit.id).in_(ids), col(Unit.state) == busy)
                                   .values(state=back, claim_token=None, updated_at=utcnow()))
             n += result.rowcount or 0
     return n
@@ -381,11 +388,11 @@ def release_in_flight(session: Session) -> int:
 def requeue_failed(session: Session) -> int:
     """Units given up on (infrastructure errors after every retry) go back: to the
     judge when their generation holds code, else to generation."""
-    with_code = select(Generation.unit_id).where(Generation.outcome == Outcome.CODE)
+    with_code = select(col(Generation.unit_id)).where(col(Generation.outcome) == Outcome.CODE)
     n = 0
-    for state, cond in ((UnitState.GENERATED, Unit.id.in_(with_code)),  # type: ignore[union-attr]
-                        (UnitState.PENDING, Unit.id.not_in(with_code))):  # type: ignore[union-attr]
-        result = session.exec(sa.update(Unit).where(Unit.state == UnitState.FAILED, cond)
+    for state, cond in ((UnitState.GENERATED, col(Unit.id).in_(with_code)),
+                        (UnitState.PENDING, col(Unit.id).not_in(with_code))):
+        result = session.exec(sa.update(Unit).where(col(Unit.state) == UnitState.FAILED, cond)
                               .values(state=state, tries=0, next_attempt_at=None, claim_token=None,
                                       updated_at=utcnow()))
         n += result.rowcount or 0
@@ -395,34 +402,41 @@ def requeue_failed(session: Session) -> int:
 # ------------------------------------------------------------ results + rollup
 
 
+def _table(model: type[SQLModel]) -> sa.Table:
+    table = sa.inspect(model).local_table
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table
+
+
 def _add_to(session: Session, table: sa.Table, key: dict[str, Any], delta: int) -> None:
     """`n += delta` for one rollup row in a single statement (an upsert): concurrent
     writers (PostgreSQL, several workers) neither lose an update nor collide on the
     first insert, as a read-then-write through the ORM does."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        pg = postgresql.insert(table).values(**key, n=delta)
+        session.execute(pg.on_conflict_do_update(index_elements=list(key), set_={"n": table.c.n + pg.excluded.n}))
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).values(**key, n=delta)
-    session.execute(stmt.on_conflict_do_update(index_elements=list(key), set_={"n": table.c.n + stmt.excluded.n}))
+        lite = sqlite.insert(table).values(**key, n=delta)
+        session.execute(lite.on_conflict_do_update(index_elements=list(key), set_={"n": table.c.n + lite.excluded.n}))
 
 
 def _bump(session: Session, config_id: int, problem_id: int, result: str, delta: int) -> None:
-    _add_to(session, ResultCount.__table__,
+    _add_to(session, _table(ResultCount),
             {"model_config_id": config_id, "problem_id": problem_id, "result": result}, delta)
-    week = session.execute(sa.select(Problem.release_week).where(Problem.id == problem_id)).scalar()
+    week = session.execute(sa.select(col(Problem.release_week)).where(col(Problem.id) == problem_id)).scalar()
     _bump_week(session, config_id, week or "", result, delta)
 
 
 def _bump_week(session: Session, config_id: int, week: str, result: str, delta: int) -> None:
-    _add_to(session, ResultWeekCount.__table__,
+    _add_to(session, _table(ResultWeekCount),
             {"model_config_id": config_id, "release_week": week, "result": result}, delta)
 
 
 def _move_week(session: Session, problem_id: int, old: str, new: str) -> None:
     """A problem's release week changed: its results move to the new week."""
-    rows = session.execute(sa.select(ResultCount.model_config_id, ResultCount.result, ResultCount.n)
-                           .where(ResultCount.problem_id == problem_id)).all()
+    rows = session.execute(sa.select(col(ResultCount.model_config_id), col(ResultCount.result), col(ResultCount.n))
+                           .where(col(ResultCount.problem_id) == problem_id)).all()
     for config_id, result, n in rows:
         _bump_week(session, config_id, old, result, -n)
         _bump_week(session, config_id, new, result, n)
@@ -438,12 +452,12 @@ def record_generations(session: Session, items: Sequence[tuple[Unit, dict[str, A
     """Several generations in one flush and one state update per outcome kind."""
     for unit, fields in items:
         try:
-            fields["outcome"] = Outcome(fields.get("outcome"))  # the enum, or its readable value
+            fields["outcome"] = Outcome(fields.get("outcome", ""))  # the enum, or its readable value
         except ValueError:
             session.rollback()
             raise IntegrityViolation("generation", f"for unit {unit.id}",
                                      f"unknown outcome {fields.get('outcome')!r}") from None
-    gens = [Generation(unit_id=unit.id, model_config_id=unit.model_config_id, **fields) for unit, fields in items]
+    gens = [Generation(unit_id=id_of(unit), model_config_id=unit.model_config_id, **fields) for unit, fields in items]
     session.add_all(gens)
     _flush(session, "generation", "for unit " + ", ".join(str(u.id) for u, _ in items))
     now = utcnow()
@@ -452,7 +466,7 @@ def record_generations(session: Session, items: Sequence[tuple[Unit, dict[str, A
                          (UnitState.JUDGED, [u for (u, _), g in zip(items, gens, strict=True)
                                              if g.outcome is not Outcome.CODE])):
         if units:
-            session.exec(sa.update(Unit).where(Unit.id.in_([u.id for u in units]))  # type: ignore[union-attr]
+            session.exec(sa.update(Unit).where(col(Unit.id).in_([u.id for u in units]))
                          .values(state=state, updated_at=now, claim_token=None, next_attempt_at=None))
     for (unit, _), gen in zip(items, gens, strict=True):
         if gen.outcome is not Outcome.CODE:
@@ -465,14 +479,14 @@ def record_judgement(session: Session, generation: Generation, unit: Unit, test_
     """Store a verdict; a previous current verdict for the same test set (or any
     other, when re-judged against a newer set) becomes history."""
     previous = session.exec(select(Judgement).where(
-        Judgement.generation_id == generation.id, Judgement.is_current)).all()
+        col(Judgement.generation_id) == generation.id, col(Judgement.is_current))).all()
     for old in previous:
         old.is_current = False
         session.add(old)
         _bump(session, unit.model_config_id, unit.problem_id, str(old.verdict), -1)
     _flush(session, "judgement history", f"of generation {generation.id}")
     j = Judgement(
-        generation_id=generation.id, test_set_id=test_set_id, verdict=result.verdict, passed=result.passed,
+        generation_id=id_of(generation), test_set_id=test_set_id, verdict=result.verdict, passed=result.passed,
         total=result.total, per_test=[t.status for t in result.tests],
         first_failure=result.first_failure.model_dump(mode="json") if result.first_failure else None,
         runtime_ms=result.runtime_ms, memory_kb=result.memory_kb, judge_image=result.judge_image,
@@ -490,47 +504,48 @@ def record_judgement(session: Session, generation: Generation, unit: Unit, test_
 ACCEPTED = str(Verdict.ACCEPTED)
 
 
-def _acceptance(keys: Sequence[Any], where: Sequence[Any] = ()) -> sa.Select:
-    accepted = sa.func.sum(sa.case((ResultCount.result == ACCEPTED, ResultCount.n), else_=0))
-    q = (sa.select(*keys, accepted.label("accepted"), sa.func.sum(ResultCount.n).label("attempts"))
-         .select_from(ResultCount).join(Problem, Problem.id == ResultCount.problem_id)
-         .join(ModelConfig, ModelConfig.id == ResultCount.model_config_id))
+def _acceptance(keys: Sequence[Any], where: Sequence[Any] = ()) -> AnySelect:
+    accepted = sa.func.sum(sa.case((col(ResultCount.result) == ACCEPTED, col(ResultCount.n)), else_=0))
+    q = (sa.select(*keys, accepted.label("accepted"), sa.func.sum(col(ResultCount.n)).label("attempts"))
+         .select_from(ResultCount).join(Problem, col(Problem.id) == col(ResultCount.problem_id))
+         .join(ModelConfig, col(ModelConfig.id) == col(ResultCount.model_config_id)))
     for w in where:
         q = q.where(w)
     return q.group_by(*keys).order_by(*keys)
 
 
-def acceptance_by_model_week(session: Session) -> list[sa.Row]:
+def acceptance_by_model_week(session: Session) -> list[sa.Row[*tuple[Any, ...]]]:
     """(configuration name, ISO week, accepted, attempts) over current results, one
     row per configuration and week (two configurations may share a name)."""
-    accepted = sa.func.sum(sa.case((ResultWeekCount.result == ACCEPTED, ResultWeekCount.n), else_=0))
-    week = sa.func.nullif(ResultWeekCount.release_week, "")
-    q = (sa.select(ModelConfig.name, week.label("release_week"), accepted.label("accepted"),
-                   sa.func.sum(ResultWeekCount.n).label("attempts"))
-         .select_from(ResultWeekCount).join(ModelConfig, ModelConfig.id == ResultWeekCount.model_config_id)
-         .group_by(ModelConfig.id, ModelConfig.name, ResultWeekCount.release_week)
-         .having(sa.func.sum(ResultWeekCount.n) > 0)
-         .order_by(ModelConfig.name, ModelConfig.id, ResultWeekCount.release_week))
+    accepted = sa.func.sum(sa.case((col(ResultWeekCount.result) == ACCEPTED, col(ResultWeekCount.n)), else_=0))
+    week = sa.func.nullif(col(ResultWeekCount.release_week), "")
+    q = (sa.select(col(ModelConfig.name), week.label("release_week"), accepted.label("accepted"),
+                   sa.func.sum(col(ResultWeekCount.n)).label("attempts"))
+         .select_from(ResultWeekCount).join(ModelConfig, col(ModelConfig.id) == col(ResultWeekCount.model_config_id))
+         .group_by(col(ModelConfig.id), col(ModelConfig.name), col(ResultWeekCount.release_week))
+         .having(sa.func.sum(col(ResultWeekCount.n)) > 0)
+         .order_by(col(ModelConfig.name), col(ModelConfig.id), col(ResultWeekCount.release_week)))
     return list(session.execute(q).all())
 
 
-def contest_matrix(session: Session, config_id: int) -> list[sa.Row]:
+def contest_matrix(session: Session, config_id: int) -> list[sa.Row[*tuple[Any, ...]]]:
     """(contest slug, accepted, attempts) for one configuration: the paper's table row."""
-    q = _acceptance([Contest.slug, Contest.start_time], [ResultCount.model_config_id == config_id])
-    q = q.join(Contest, Contest.id == Problem.contest_id)
+    q = _acceptance([col(Contest.slug), col(Contest.start_time)], [col(ResultCount.model_config_id) == config_id])
+    q = q.join(Contest, col(Contest.id) == col(Problem.contest_id))
     return list(session.execute(q).all())
 
 
-def verdict_mix_by_week(session: Session) -> list[sa.Row]:
+def verdict_mix_by_week(session: Session) -> list[sa.Row[*tuple[Any, ...]]]:
     """(ISO week, result, count): verdicts and no-code/truncated outcomes."""
-    week = sa.func.nullif(ResultWeekCount.release_week, "")
-    q = (sa.select(week.label("release_week"), ResultWeekCount.result, sa.func.sum(ResultWeekCount.n).label("n"))
-         .group_by(ResultWeekCount.release_week, ResultWeekCount.result)
-         .having(sa.func.sum(ResultWeekCount.n) > 0)
-         .order_by(ResultWeekCount.release_week, ResultWeekCount.result))
+    week = sa.func.nullif(col(ResultWeekCount.release_week), "")
+    q = (sa.select(week.label("release_week"), col(ResultWeekCount.result),
+                   sa.func.sum(col(ResultWeekCount.n)).label("n"))
+         .group_by(col(ResultWeekCount.release_week), col(ResultWeekCount.result))
+         .having(sa.func.sum(col(ResultWeekCount.n)) > 0)
+         .order_by(col(ResultWeekCount.release_week), col(ResultWeekCount.result)))
     return list(session.execute(q).all())
 
 
 def unit_counts(session: Session) -> dict[str, int]:
-    rows = session.exec(select(Unit.state, sa.func.count()).group_by(Unit.state)).all()
+    rows = session.exec(select(col(Unit.state), sa.func.count()).group_by(col(Unit.state))).all()
     return {str(state): n for state, n in rows}

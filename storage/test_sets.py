@@ -25,12 +25,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from judge import problem as pf
 from judge.errors import ProblemError
 from storage.errors import IntegrityViolation, NotFound
 from storage.models import (
+    AnySelect,
     Generation,
     Judgement,
     Outcome,
@@ -42,6 +43,7 @@ from storage.models import (
     TestSet,
     Unit,
     UnitState,
+    id_of,
     utcnow,
 )
 
@@ -122,7 +124,7 @@ def add_test_set(session: Session, problem_id: int, problem: pf.Problem, *, kind
     session.add(ts)
     _flush(session, "test set", f"{problem.slug}@{version}")
     session.add_all(
-        TestCase(test_set_id=ts.id, idx=i, input=t.input, expected=t.expected, source=t.source,
+        TestCase(test_set_id=id_of(ts), idx=i, input=t.input, expected=t.expected, source=t.source,
                  comparable=t.comparable, note=t.note)
         for i, t in enumerate(problem.tests)
     )
@@ -131,7 +133,7 @@ def add_test_set(session: Session, problem_id: int, problem: pf.Problem, *, kind
 
 
 def make_current(session: Session, problem_id: int, ts: TestSet) -> None:
-    session.exec(sa.update(TestSet).where(TestSet.problem_id == problem_id, TestSet.id != ts.id)  # type: ignore[call-overload]
+    session.exec(sa.update(TestSet).where(col(TestSet.problem_id) == problem_id, col(TestSet.id) != ts.id)
                  .values(is_current=False))
     if not ts.is_current:
         ts.is_current = True
@@ -140,16 +142,18 @@ def make_current(session: Session, problem_id: int, ts: TestSet) -> None:
 
 
 def find(session: Session, problem_id: int, version: str) -> TestSet | None:
-    return session.exec(select(TestSet).where(TestSet.problem_id == problem_id, TestSet.version == version)).first()
+    return session.exec(select(TestSet).where(col(TestSet.problem_id) == problem_id,
+                                              col(TestSet.version) == version)).first()
 
 
 def current_or_none(session: Session, problem_id: int) -> TestSet | None:
-    return session.exec(select(TestSet).where(TestSet.problem_id == problem_id, TestSet.is_current)).first()
+    return session.exec(select(TestSet).where(col(TestSet.problem_id) == problem_id, col(TestSet.is_current))).first()
 
 
 def tests_of(session: Session, test_set_id: int) -> list[pf.Test]:
-    rows = session.exec(select(TestCase).where(TestCase.test_set_id == test_set_id).order_by(TestCase.idx)).all()  # type: ignore[arg-type]
-    return [pf.Test(input=c.input, expected=c.expected, source=c.source, comparable=c.comparable, note=c.note)  # type: ignore[arg-type]
+    rows = session.exec(select(TestCase).where(col(TestCase.test_set_id) == test_set_id)
+                        .order_by(col(TestCase.idx))).all()
+    return [pf.Test(input=c.input, expected=c.expected, source=c.source, comparable=c.comparable, note=c.note)
             for c in rows]
 
 
@@ -212,7 +216,8 @@ def add_generated(session: Session, problem_id: int, base: TestSet, problem: pf.
 
 
 def history(session: Session, problem_id: int) -> list[TestSet]:
-    return list(session.exec(select(TestSet).where(TestSet.problem_id == problem_id).order_by(TestSet.id)).all())  # type: ignore[arg-type]
+    return list(session.exec(select(TestSet).where(col(TestSet.problem_id) == problem_id)
+                             .order_by(col(TestSet.id))).all())
 
 
 def get(session: Session, test_set_id: int) -> TestSet:
@@ -235,25 +240,25 @@ def _flush(session: Session, entity: str, key: str) -> None:
 # ------------------------------------------------------------- test generation
 
 
-def awaiting_tests(oracle: str, sources: Sequence[str]) -> sa.Select:
+def awaiting_tests(oracle: str, sources: Sequence[str]) -> AnySelect:
     """Ids of the problems (of these sources) whose hidden tests from `oracle` are
     not settled yet: never generated, or waiting for a retry. The pipeline keeps
     their units from the judge: a verdict on examples alone would be recorded."""
-    settled = select(TestGeneration.problem_id).where(
-        TestGeneration.oracle == oracle, TestGeneration.state.in_([TestGenState.DONE, TestGenState.SKIPPED]))  # type: ignore[attr-defined]
-    return select(Problem.id).where(Problem.source_kind.in_(list(sources)), Problem.id.not_in(settled))  # type: ignore[attr-defined, union-attr]
+    settled = select(col(TestGeneration.problem_id)).where(
+        col(TestGeneration.oracle) == oracle, col(TestGeneration.state).in_([TestGenState.DONE, TestGenState.SKIPPED]))
+    return select(col(Problem.id)).where(col(Problem.source_kind).in_(list(sources)), col(Problem.id).not_in(settled))
 
 
 def due_for_tests(session: Session, oracle: str, sources: Sequence[str], now: datetime) -> list[int]:
-    waiting = select(TestGeneration.problem_id).where(
-        TestGeneration.oracle == oracle, TestGeneration.next_attempt_at > now)  # type: ignore[operator]
-    q = awaiting_tests(oracle, sources).where(Problem.id.not_in(waiting)).order_by(Problem.id)  # type: ignore[union-attr]
+    waiting = select(col(TestGeneration.problem_id)).where(
+        col(TestGeneration.oracle) == oracle, col(TestGeneration.next_attempt_at) > now)
+    q = awaiting_tests(oracle, sources).where(col(Problem.id).not_in(waiting)).order_by(col(Problem.id))
     return list(session.exec(q).all())  # type: ignore[call-overload]
 
 
 def generation_row(session: Session, problem_id: int, oracle: str, seed: int, count: int) -> TestGeneration:
-    row = session.exec(select(TestGeneration).where(TestGeneration.problem_id == problem_id,
-                                                    TestGeneration.oracle == oracle)).first()
+    row = session.exec(select(TestGeneration).where(col(TestGeneration.problem_id) == problem_id,
+                                                    col(TestGeneration.oracle) == oracle)).first()
     if row is None:
         row = TestGeneration(problem_id=problem_id, oracle=oracle, seed=seed, count=count,
                              state=TestGenState.PENDING)
@@ -264,13 +269,14 @@ def generation_row(session: Session, problem_id: int, oracle: str, seed: int, co
 def requeue_judged(session: Session, problem_id: int) -> int:
     """Units of the problem judged on a test set that is no longer current go back
     to the judge (their old verdicts stay as history); returns how many."""
-    current = select(TestSet.id).where(TestSet.problem_id == problem_id, TestSet.is_current).scalar_subquery()
+    current = (select(col(TestSet.id)).where(col(TestSet.problem_id) == problem_id, col(TestSet.is_current))
+               .scalar_subquery())
     ids = list(session.exec(
-        select(Unit.id).join(Generation, Generation.unit_id == Unit.id)
-        .join(Judgement, (Judgement.generation_id == Generation.id) & Judgement.is_current)  # type: ignore[arg-type]
-        .where(Unit.problem_id == problem_id, Unit.state == UnitState.JUDGED, Generation.outcome == Outcome.CODE,
-               Judgement.test_set_id != current)).all())
+        select(col(Unit.id)).join(Generation, col(Generation.unit_id) == col(Unit.id))
+        .join(Judgement, (col(Judgement.generation_id) == col(Generation.id)) & col(Judgement.is_current))
+        .where(col(Unit.problem_id) == problem_id, col(Unit.state) == UnitState.JUDGED,
+               col(Generation.outcome) == Outcome.CODE, col(Judgement.test_set_id) != current)).all())
     if ids:
-        session.exec(sa.update(Unit).where(Unit.id.in_(ids))  # type: ignore[call-overload, union-attr]
+        session.exec(sa.update(Unit).where(col(Unit.id).in_(ids))
                      .values(state=UnitState.GENERATED, tries=0, next_attempt_at=None, updated_at=utcnow()))
     return len(ids)

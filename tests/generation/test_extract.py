@@ -12,7 +12,6 @@ truncated generation is indistinguishable from a wrong answer.
 from __future__ import annotations
 
 import ast
-import time
 from dataclasses import dataclass
 
 import pytest
@@ -416,34 +415,29 @@ def test_non_text_reasoning_is_a_generation_error(reasoning: object) -> None:
         ex(fenced(SOLUTION), reasoning=reasoning)  # type: ignore[arg-type]
 
 
-def test_huge_content_many_blocks_is_fast() -> None:
+# Degenerate answers of MBs: what extraction returns is checked here, how long it
+# takes (and that it grows linearly) by bench/extract_bench.py.
+
+
+def test_huge_content_many_blocks() -> None:
     noise = "".join(f"Step {i}:\n{fenced(f'x{i} = {i}')}\n" for i in range(5000))
     content = f"<think>{'thinking... ' * 200_000}</think>\n{noise}{fenced(SOLUTION)}{fenced(USAGE)}"
     assert len(content) > 2_000_000
-    start = time.perf_counter()
-    r = ex(content)
-    assert r.code == SOLUTION
-    assert time.perf_counter() - start < 2.0
+    assert ex(content).code == SOLUTION
 
 
-def test_huge_unterminated_block_is_fast() -> None:
+def test_huge_unterminated_block() -> None:
     content = f"{F}python\n{SOLUTION}" + "        x = 1\n" * 200_000
-    start = time.perf_counter()
     r = ex(content, finish="length")
     assert r.outcome == "truncated" and r.code is not None and r.code.startswith("class Solution:")
-    assert time.perf_counter() - start < 2.0
 
 
-def test_degenerate_run_of_blank_lines_is_fast() -> None:
-    # a looping model: tens of thousands of newlines between two words, no fence.
-    # 20k newlines take a second with a quadratic `^\s*class` scan; 200k take minutes,
-    # blocking the event loop that records every other generation.
-    content = "Let me think." + "\n" * 20_000 + "Done."
-    start = time.perf_counter()
+def test_degenerate_run_of_blank_lines() -> None:
+    # a looping model: hundreds of thousands of newlines between two words, no fence
+    # (a quadratic `^\s*class` scan took minutes on this, blocking the event loop)
+    content = "Let me think." + "\n" * 200_000 + "Done."
     r = ex(content, finish="length")
-    elapsed = time.perf_counter() - start
     assert r.outcome == "truncated" and r.code is None
-    assert elapsed < 0.25, f"extraction took {elapsed:.2f}s"
 
 
 # ---------------------------------------------------------------- the table

@@ -10,6 +10,7 @@ from agent.oracle import NotAnswerable
 from agent.oracle.reference import ReferenceOracle
 from judge.outputs import run_outputs
 from judge.problem import Problem
+from judge.sandbox import SandboxPool
 from tests.support import design_problem, function_problem
 
 pytestmark = pytest.mark.docker
@@ -31,9 +32,9 @@ def twice(reference: str | None = SLOW_ON_NEGATIVE, time_ms: int = 400) -> Probl
     return p.model_copy(update={"reference_solution": reference})
 
 
-def test_outputs_in_order_with_the_failing_inputs_named(sandbox_pool: object) -> None:
+def test_outputs_in_order_with_the_failing_inputs_named(sandbox_pool: SandboxPool) -> None:
     inputs = ["1", "-5", "7", "13", "21", "\"text\"", "-1", "4"]
-    out = run_outputs(sandbox_pool, twice(), SLOW_ON_NEGATIVE, inputs)  # type: ignore[arg-type]
+    out = run_outputs(sandbox_pool, twice(), SLOW_ON_NEGATIVE, inputs)
     assert [o.value for o in out if o.ok] == [2, 14, 42, 8]
     errors = {inputs[i]: o.error or "" for i, o in enumerate(out) if not o.ok}
     assert set(errors) == {"-5", "13", "\"text\"", "-1"}
@@ -42,24 +43,24 @@ def test_outputs_in_order_with_the_failing_inputs_named(sandbox_pool: object) ->
     assert errors["\"text\""].startswith("bad input")  # never sent to the sandbox
 
 
-def test_a_reference_that_does_not_compile_fails_every_input(sandbox_pool: object) -> None:
-    out = run_outputs(sandbox_pool, twice(), "class Solution:\n    def twice(self, x)\n", ["1", "2"])  # type: ignore[arg-type]
+def test_a_reference_that_does_not_compile_fails_every_input(sandbox_pool: SandboxPool) -> None:
+    out = run_outputs(sandbox_pool, twice(), "class Solution:\n    def twice(self, x)\n", ["1", "2"])
     assert [o.ok for o in out] == [False, False] and all((o.error or "").startswith("CE") for o in out)
 
 
-def test_the_reference_oracle_answers_with_provenance(sandbox_pool: object) -> None:
-    report = ReferenceOracle(sandbox_pool).answer(twice(), ["3", "13", "-2", "0"])  # type: ignore[arg-type]
+def test_the_reference_oracle_answers_with_provenance(sandbox_pool: SandboxPool) -> None:
+    report = ReferenceOracle(sandbox_pool).answer(twice(), ["3", "13", "-2", "0"])
     assert [a.status for a in report.answers] == ["ok", "failed", "failed", "ok"]
     assert [a.expected for a in report.answers if a.ok] == [6, 0]
     assert report.refs and report.refs[0].startswith("reference:lcagent-judge:")
     with pytest.raises(NotAnswerable, match="no reference solution"):
-        ReferenceOracle(sandbox_pool).answer(twice(None), ["1"])  # type: ignore[arg-type]
+        ReferenceOracle(sandbox_pool).answer(twice(None), ["1"])
 
 
-def test_design_problems_answer_the_list_of_call_results(sandbox_pool: object) -> None:
+def test_design_problems_answer_the_list_of_call_results(sandbox_pool: SandboxPool) -> None:
     p = design_problem("Counter", [("start", "integer")], {"add": ([("n", "integer")], "integer")},
                        [('["Counter","add"]\n[[1],[2]]', [None, 3])])
     code = ("class Counter:\n    def __init__(self, start):\n        self.v = start\n"
             "    def add(self, n):\n        self.v += n\n        return self.v\n")
-    out = run_outputs(sandbox_pool, p, code, ['["Counter","add","add"]\n[[5],[1],[2]]'])  # type: ignore[arg-type]
+    out = run_outputs(sandbox_pool, p, code, ['["Counter","add","add"]\n[[5],[1],[2]]'])
     assert out[0].ok and out[0].value == [None, 6, 8]

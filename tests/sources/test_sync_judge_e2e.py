@@ -13,6 +13,7 @@ from agent.sources.leetcode_client import LeetCodeClient
 from agent.sources.sync import sync
 from judge.errors import ProblemError
 from judge.problem import Problem
+from judge.protocol import Judge
 from judge.verdict import Verdict
 from storage import open_database, repo
 from storage.engine import session_scope
@@ -40,10 +41,10 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Probl
 
 
 @pytest.mark.parametrize("slug", JUDGED)
-def test_correct_solution_is_accepted_on_the_comparable_examples(synced: dict[str, Problem], judge: object,
+def test_correct_solution_is_accepted_on_the_comparable_examples(synced: dict[str, Problem], judge: Judge,
                                                                   slug: str) -> None:
     problem = synced[slug]
-    result = judge.judge(problem, solution(slug))  # type: ignore[attr-defined]
+    result = judge.judge(problem, solution(slug))
     assert result.verdict is Verdict.ACCEPTED, result.first_failure
     comparable = sum(t.comparable for t in problem.tests)
     assert comparable >= 1
@@ -52,8 +53,8 @@ def test_correct_solution_is_accepted_on_the_comparable_examples(synced: dict[st
 
 
 @pytest.mark.parametrize("slug", JUDGED)
-def test_wrong_solution_is_rejected(synced: dict[str, Problem], judge: object, slug: str) -> None:
-    result = judge.judge(synced[slug], solution(slug, wrong=True))  # type: ignore[attr-defined]
+def test_wrong_solution_is_rejected(synced: dict[str, Problem], judge: Judge, slug: str) -> None:
+    result = judge.judge(synced[slug], solution(slug, wrong=True))
     assert result.verdict is Verdict.WRONG_ANSWER, result
     assert result.first_failure is not None
     assert result.passed < result.total
@@ -68,8 +69,8 @@ def test_the_contest_problems_were_synced_with_their_contest(synced: dict[str, P
 
 
 def test_custom_judged_problem_is_stored_but_never_compared_blindly(synced: dict[str, Problem],
-                                                                    judge: object) -> None:
+                                                                    judge: Judge) -> None:
     problem = synced["remove-marked-values"]
     assert problem.tests and not any(t.comparable for t in problem.tests)
     with pytest.raises(ProblemError, match="no test with a comparable expected output"):
-        judge.judge(problem, solution("remove-marked-values"))  # type: ignore[attr-defined]
+        judge.judge(problem, solution("remove-marked-values"))

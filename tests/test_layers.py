@@ -1,0 +1,99 @@
+"""The layer rules of README's architecture section, read from the source (every
+import statement, including those inside functions):
+
+    judge/              nothing else of the project
+    storage/            judge/
+    agent/generation/   judge/
+    agent/testgen/      judge/
+    agent/sources/      judge/, storage/, agent.problem_store
+    agent/oracle/       judge/, storage/, agent/sources/, agent/testgen/, agent/settings
+    agent/reports/      judge/, storage/
+    the rest of agent/  anything (the pipeline, cycle, daemon, wiring, CLI)
+
+and the constants more than one layer needs are spelled once (judge/constants.py)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# package -> the project modules it may import (prefixes); anything else of the project is refused
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "judge": ("judge",),
+    "storage": ("storage", "judge"),
+    "agent.generation": ("agent.generation", "judge"),
+    "agent.testgen": ("agent.testgen", "judge"),
+    "agent.sources": ("agent.sources", "judge", "storage", "agent.problem_store"),
+    "agent.oracle": ("agent.oracle", "judge", "storage", "agent.sources", "agent.testgen", "agent.settings"),
+    "agent.reports": ("agent.reports", "judge", "storage"),
+}
+PROJECT = ("agent", "judge", "storage")
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path, root: Path = ROOT) -> list[tuple[int, str]]:
+    """(line, module) of every import of the project in `path`, relative ones resolved."""
+    here = module_name(path, root).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[:len(package) - node.level + 1]
+                found.append((node.lineno, ".".join([*base, *([node.module] if node.module else [])])))
+            elif node.module:
+                found.append((node.lineno, node.module))
+    return [(line, m) for line, m in found if m.split(".")[0] in PROJECT]
+
+
+def within(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
+def violations(package: str, root: Path = ROOT) -> list[str]:
+    files = sorted((root / package.replace(".", "/")).rglob("*.py"))
+    assert files, f"no modules in {package}"
+    out = []
+    for f in files:
+        for line, m in imports(f, root):
+            if not any(within(m, allowed) for allowed in ALLOWED[package]):
+                out.append(f"{f.relative_to(root)}:{line} imports {m}")
+    return out
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_layer_imports_only_what_it_may(package: str) -> None:
+    assert violations(package) == []
+
+
+def test_the_rules_catch_a_forbidden_import(tmp_path: Path) -> None:
+    """The scanner sees imports inside functions, relative ones, and allows the layer's own."""
+    (tmp_path / "judge" / "sub").mkdir(parents=True)
+    (tmp_path / "judge" / "ok.py").write_text("from judge import errors\nfrom . import problem\n", encoding="utf-8")
+    (tmp_path / "judge" / "sub" / "bad.py").write_text(
+        "import json\ndef f():\n    from storage.repo import get_problem\n    from ...agent import cli\n",
+        encoding="utf-8")
+    assert violations("judge", tmp_path) == ["judge/sub/bad.py:3 imports storage.repo", "judge/sub/bad.py:4 imports agent"]
+
+
+def test_the_contest_length_is_spelled_once() -> None:
+    """5400 (seconds) as a number appears in judge/constants.py only."""
+    spelled = []
+    for package in PROJECT:
+        for f in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in f.parts:
+                continue  # history, frozen as released
+            for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and type(node.value) is int and node.value == 5400:
+                    spelled.append(f"{f.relative_to(ROOT)}:{node.lineno}")
+    assert spelled == ["judge/constants.py:6"]
