@@ -77,43 +77,53 @@ def _daemon(s: object) -> Daemon:
     return d
 
 
+def _units(n: int, what: str = "units") -> str:
+    return f"{n} {what[:-1] if n == 1 and what.endswith('s') else what}"
+
+
 def _model_waits(s: object, now: datetime, waiting: list[str], daemon_runs: bool) -> list[ModelWait]:
+    """Per model: what its unfinished units wait for, generation and judging apart."""
     U, MC = models.Unit, models.ModelConfig
-    q = (sa.select(MC.name, U.state, U.next_attempt_at, U.last_error, U.updated_at)
+    q = (sa.select(MC.name, U.state, U.next_attempt_at, U.last_error)
          .select_from(U).join(MC, MC.id == U.model_config_id)
          .where(U.state.in_(["pending", "generating", "generated", "judging", "failed"]))  # type: ignore[attr-defined]
          .order_by(U.updated_at))
-    per: dict[str, ModelWait] = {}
-    later: dict[str, list[tuple[datetime, str | None]]] = {}
-    failed: dict[str, int] = {}
-    for name, state, next_at, error, _ in s.execute(q).all():  # type: ignore[attr-defined]
-        w = per.setdefault(name, ModelWait(name, 0))
-        if str(state) == "failed":
-            failed[name] = failed.get(name, 0) + 1
-            continue
-        w.pending += 1
+    count: dict[str, dict[str, int]] = {}
+    later: dict[tuple[str, str], list[tuple[datetime, str | None]]] = {}  # (model, stage) -> retries
+    for name, state, next_at, error in s.execute(q).all():  # type: ignore[attr-defined]
+        stage = {"pending": "generate", "generating": "generate", "generated": "judge", "judging": "judge"}.get(
+            str(state), "failed")
+        c = count.setdefault(name, {"generate": 0, "judge": 0, "failed": 0})
+        c[stage] += 1
         next_at = _utc(next_at)
-        if next_at is not None and next_at > now:
-            later.setdefault(name, []).append((next_at, error))
+        if stage != "failed" and next_at is not None and next_at > now:
+            later.setdefault((name, stage), []).append((next_at, error))
     said: dict[str, list[str]] = {}
     for r in waiting:  # "model m waits: <why>" (agent.cycle)
         m = _WAITS.match(r)
         if m:
             said.setdefault(m.group(1), []).append(m.group(2))
-            per.setdefault(m.group(1), ModelWait(m.group(1), 0))  # waits before it has units
-    for name, w in per.items():
-        w.reasons += [f"its endpoint: {r}" for r in said.get(name, [])]
-        if name in later:
-            soonest = min(t for t, _ in later[name])
-            last_error = later[name][-1][1]
-            w.reasons.append(f"{len(later[name])} units retry from {fmt(soonest)} after errors"
-                             + (f", the last: {last_error[:200]}" if last_error else ""))
-        if name in failed:
-            w.reasons.append(f"{failed[name]} units given up after errors (`lcagent retry-failed` queues them again)")
-        if w.pending and not w.reasons:
-            w.reasons.append("the next processing run (the daemon's every minute)" if daemon_runs
-                             else "a cycle: no daemon is running (`lcagent run`, or start `lcagent daemon`)")
-    return sorted(per.values(), key=lambda w: w.model)
+            count.setdefault(m.group(1), {"generate": 0, "judge": 0, "failed": 0})  # waits before it has units
+    idle = ("the next processing run (the daemon's, every minute)" if daemon_runs
+            else "a cycle: no daemon is running (`lcagent run`, or start `lcagent daemon`)")
+    out = []
+    for name, c in sorted(count.items()):
+        w = ModelWait(name, c["generate"] + c["judge"])
+        for stage, whom in (("generate", "its endpoint"), ("judge", "the judge")):
+            why = [f"{whom}: {r}" for r in said.get(name, [])] if stage == "generate" else []
+            retries = later.get((name, stage), [])
+            if retries:
+                why.append(f"{_units(len(retries))} retrying from {fmt(min(t for t, _ in retries))} after errors"
+                           + (f", the last: {retries[-1][1][:200]}" if retries[-1][1] else ""))
+            if c[stage] or why:
+                what = "units" if stage == "generate" else "generated units"
+                head = (f"{_units(c[stage], what)} {'waits' if c[stage] == 1 else 'wait'} for " if c[stage]
+                        else "waits for ")
+                w.reasons.append(head + ("; ".join(why) if why else (idle if stage == "generate" else "the judge")))
+        if c["failed"]:
+            w.reasons.append(f"{_units(c['failed'])} given up after errors (`lcagent retry-failed` queues them again)")
+        out.append(w)
+    return out
 
 
 def fmt(t: datetime | None) -> str:
@@ -152,7 +162,7 @@ def read_status(engine: Engine, now: datetime | None = None) -> Status:
                          .where(U.last_error.is_not(None), U.state != "judged")  # type: ignore[union-attr]
                          .order_by(U.updated_at.desc()).limit(5)).all()  # type: ignore[attr-defined]
         for uid, state, attempt, error, updated, name, slug in rows:
-            what = "judge" if str(state) == "generated" else ("endpoint" if str(state) == "pending" else str(state))
+            what = {"generated": "judge", "pending": "endpoint", "failed": "given up"}.get(str(state), str(state))
             errors.append((_utc(updated), f"{what}, unit {uid} ({name}, {slug} #{attempt}, {state})",  # type: ignore[arg-type]
                            error or ""))
         st.recent_errors = sorted(errors, key=lambda e: e[0], reverse=True)[:8]
@@ -210,8 +220,7 @@ def render(st: Status, now: datetime | None = None) -> list[str]:
             if st.waiting_since else ""
         lines.append(f"waiting{since}:")
         for w in waiting:
-            lines.append(f"  {w.model}: " + (f"{w.pending} units wait for " if w.pending else "waits for ")
-                         + "; ".join(w.reasons))
+            lines.append(f"  {w.model}: " + "; ".join(w.reasons))
         lines += [f"  {r}" for r in st.waiting if not r.startswith("model ")]  # the judge, hidden tests
     if st.recent_errors:
         lines.append("recent errors:")
