@@ -52,6 +52,7 @@ class Status:
     models_waiting: list[ModelWait] = field(default_factory=list)
     recent_errors: list[tuple[datetime, str, str]] = field(default_factory=list)  # (when, what, error)
     next_jobs: list[tuple[str, datetime]] = field(default_factory=list)  # in the future only
+    due_jobs: list[tuple[str, datetime]] = field(default_factory=list)  # their time has come (running, or stale)
 
 
 def _utc(t: datetime | None) -> datetime | None:
@@ -174,6 +175,7 @@ def read_status(engine: Engine, now: datetime | None = None) -> Status:
     except sa.exc.SQLAlchemyError:  # no job table yet: the daemon never ran
         jobs = []
     st.next_jobs = sorted(((i, t) for i, t in jobs if t is not None and _utc(t) > now), key=lambda j: j[1])  # type: ignore[misc]
+    st.due_jobs = sorted(((i, t) for i, t in jobs if t is not None and _utc(t) <= now), key=lambda j: j[1])  # type: ignore[misc]
     return st
 
 
@@ -227,11 +229,14 @@ def render(st: Status, now: datetime | None = None) -> list[str]:
         for when, what, error in st.recent_errors:
             lines.append(f"  {fmt(when)}  {what}: {' '.join(error.split())[:300]}")
     runs = d.state in ("running", "unknown")
-    if not st.next_jobs:
+    due = st.due_jobs if runs else []  # a running daemon's job whose time has come; without one: stale, not shown
+    if not st.next_jobs and not due:
         lines.append("next jobs: none scheduled" if runs
                      else "next jobs: none (no daemon is running; `lcagent daemon` schedules them)")
     else:
         lines.append("next jobs:" if runs else "next jobs (stored; they run only while a daemon runs, none does now):")
+        for job, when in due:
+            lines.append(f"job {job}: next run {fmt(when)} (due now; {JOB_NAMES.get(job, job)})")
         for job, when in st.next_jobs:
             lines.append(f"job {job}: next run {fmt(when)} ({_ago(when, now)}; {JOB_NAMES.get(job, job)})")
     return lines

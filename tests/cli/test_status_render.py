@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from agent.activity import daemon_started, record_waiting
+from agent.activity import daemon_started, daemon_stopped, record_waiting
 from agent.daemon import build_scheduler
 from agent.generation.config import ModelSpec
 from agent.pipeline import plan_units, register_model
@@ -62,7 +62,7 @@ def test_status_explains_errors_waits_and_jobs(tmp_path: Path) -> None:
     scheduler = build_scheduler(settings, engine)
     scheduler.start(paused=True)  # the jobs are stored, none runs
     scheduler.shutdown(wait=False)
-    daemon_started(engine)  # this process plays the daemon
+    run_id = daemon_started(engine)  # this process plays the daemon
 
     st = read_status(engine, now=NOW)
     out = render(st, now=NOW)
@@ -80,10 +80,19 @@ def test_status_explains_errors_waits_and_jobs(tmp_path: Path) -> None:
     assert errors[1] == (f"  2029-12-01 08:00:00 UTC  judge, unit {ua[0]} (alpha, {loaded.problems[0].slug} #1, "
                          "generated): sandbox unavailable: Docker does not answer")
     assert errors[2].startswith(f"  2029-12-01 08:00:00 UTC  given up, unit {ub[1]} (beta, ")
-    # stored jobs: the processing job was due at start (in the past now), the weekly report is to come
+    # stored jobs: the processing job was due at start (due now, for a running daemon), the weekly report
+    # is to come
     jobs = out[out.index("next jobs:") + 1:]
-    assert [line.split(":")[0] for line in jobs] == ["job weekly-report"], jobs
-    assert jobs[0].endswith("; weekly report)") and " (in " in jobs[0]
+    assert [line.split(":")[0] for line in jobs] == ["job process", "job weekly-report"], jobs
+    assert jobs[0].startswith("job process: next run ") and jobs[0].endswith(" (due now; generate and judge)")
+    assert jobs[1].startswith("job weekly-report: next run ") and jobs[1].endswith("; weekly report)")
+    assert " (in " in jobs[1]
     scores = out[out.index("scores (judged attempts; no code and truncated count as failed):") + 1:]
     assert scores[1].split()[:2] == ["alpha", "0/0"] and scores[1].split()[-1] == str(n)
     assert scores[2].split()[:2] == ["beta", "0/1"] and scores[2].split()[-1] == str(n - 1)
+
+    # without a daemon, a job whose time has passed is stale: only those still to come are listed
+    daemon_stopped(engine, run_id)
+    out = render(read_status(engine, now=NOW), now=NOW)
+    jobs = out[out.index("next jobs (stored; they run only while a daemon runs, none does now):") + 1:]
+    assert [line.split(":")[0] for line in jobs] == ["job weekly-report"], jobs
