@@ -127,11 +127,12 @@ class ProvenanceRow:
     basis: str = "examples"  # what verdicts on the current set rest on (storage.models.TestBasis)
     oracle: str | None = None  # whose outputs its generated tests carry
     not_compared: int = 0  # tests run but never compared (an example whose output cannot be checked)
+    url: str | None = None  # the problem's page (LeetCode's, for a synced problem)
 
 
 def test_provenance(session: Session, start: datetime | None = None,
                     end: datetime | None = None) -> list[ProvenanceRow]:
-    q = (sa.select(Problem.slug, TestSet.id, TestSet.version, TestSet.basis, TestSet.oracle)
+    q = (sa.select(Problem.slug, TestSet.id, TestSet.version, TestSet.basis, TestSet.oracle, Problem.source)
          .select_from(Problem).join(TestSet, (TestSet.problem_id == Problem.id) & TestSet.is_current)
          .order_by(Problem.release_time, Problem.slug))
     sets = session.execute(_window(q, start, end)).all()
@@ -145,11 +146,12 @@ def test_provenance(session: Session, start: datetime | None = None,
                 .group_by(*by_source)).all():
             counts.setdefault(set_id, {})[(source, bool(comparable))] = n
     rows = []
-    for slug, set_id, version, basis, oracle in sets:
+    for slug, set_id, version, basis, oracle, source in sets:
         mine = counts.get(set_id, {})
         provenance = {source: n for (source, comparable), n in sorted(mine.items()) if comparable}
         rows.append(ProvenanceRow(slug, version, sum(provenance.values()), provenance, basis, oracle,
-                                  sum(n for (_, comparable), n in mine.items() if not comparable)))
+                                  sum(n for (_, comparable), n in mine.items() if not comparable),
+                                  (source or {}).get("url")))
     return rows
 
 
@@ -186,3 +188,8 @@ def leetcode_verdicts(session: Session, start: datetime | None = None, end: date
         q = q.where(ModelConfig.name.in_(config_names))  # type: ignore[attr-defined]
     return [LeetCodeRow(name, slug, attempt, str(lc), None if local is None else str(local), basis, passed, total, sid)
             for name, slug, attempt, lc, local, basis, passed, total, sid in session.execute(q).all()]
+
+
+def config_names(session: Session) -> list[str]:
+    """Every model configuration name stored (a report's --models must name some)."""
+    return sorted(session.execute(sa.select(ModelConfig.name).distinct()).scalars())  # type: ignore[arg-type]

@@ -7,7 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from agent.reports.stats import CutoffComparison, Rate, compare_cutoff, pass_at_1
+from agent.reports.stats import (
+    CutoffComparison,
+    Difference,
+    Rate,
+    compare_cutoff,
+    difference,
+    pass_at_1,
+)
 from judge.verdict import Verdict
 from storage.queries import FailureRow, LeetCodeRow, ProvenanceRow, ResultRow
 
@@ -128,6 +135,29 @@ class Report:
     leetcode: list[LeetCodeRow] = field(default_factory=list)  # LeetCode's own verdicts
     agreement: list[AgreementRow] = field(default_factory=list)  # where both local and LeetCode judged
     disagreements: list[LeetCodeRow] = field(default_factory=list)
+    comparisons: list[tuple[str, str, Difference]] = field(default_factory=list)  # (model a, model b, a - b)
+    links: dict[str, str] = field(default_factory=dict)  # problem slug -> its page (LeetCode)
+
+    @property
+    def selection(self) -> str:
+        """The problems selected, in words: `in 2026-W48`, `from 2026-05-01 to 2026-06-01`."""
+        if self.start and self.end and self.end - self.start == timedelta(days=7) and self.start.weekday() == 0 \
+                and self.start.time() == time():
+            return f"in {iso_week(self.start)}"
+        start = self.start.date().isoformat() if self.start else "the beginning"
+        end = self.end.date().isoformat() if self.end else "now"
+        return f"from {start} to {end} (end exclusive)"
+
+
+def comparisons(models: list[ModelRow]) -> list[tuple[str, str, Difference]]:
+    """Every pair of models (in label order): the difference of their Overall rates."""
+    out = []
+    for i, a in enumerate(models):
+        for b in models[i + 1:]:
+            d = difference(a.overall, b.overall)
+            if d is not None:
+                out.append((a.label, b.label, d))
+    return out
 
 
 def _labels(rows: list[ResultRow]) -> dict[int, str]:
@@ -219,7 +249,9 @@ def build_report(rows: list[ResultRow], failures: list[FailureRow], provenance: 
             group[0].leetcode = Rate(sum(r.leetcode == ACCEPTED for r in mine), len(mine))
     examples_only = sorted(p.slug for p in provenance if p.provenance and set(p.provenance) == {"example"})
     table, disagreements = agreement(leetcode)
+    ordered = sorted(models.values(), key=lambda m: m.label)
     return Report(title=title, start=start, end=end, generated_at=generated_at or datetime.now(UTC),
-                  contests=columns, models=sorted(models.values(), key=lambda m: m.label),
+                  contests=columns, models=ordered,
                   failures=failures, provenance=provenance, examples_only=examples_only,
-                  leetcode=leetcode, agreement=table, disagreements=disagreements)
+                  leetcode=leetcode, agreement=table, disagreements=disagreements,
+                  comparisons=comparisons(ordered), links={p.slug: p.url for p in provenance if p.url})

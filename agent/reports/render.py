@@ -14,9 +14,16 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from agent.reports.data import EXAMPLES_MARK, LEETCODE_SUBMIT, Report, basis_label, examples_mark
+from agent.reports.data import (
+    EXAMPLES_MARK,
+    LEETCODE_SUBMIT,
+    Report,
+    basis_label,
+    contest_name,
+    examples_mark,
+)
 from agent.reports.markdown import md_code, md_table, md_text
-from agent.reports.stats import Rate, interval_text, percent, percent_of
+from agent.reports.stats import Rate, interval_text, percent, percent_of, signed_points
 from judge.verdict import Verdict
 from storage.queries import ProvenanceRow
 
@@ -41,6 +48,22 @@ def matrix_rows(report: Report) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+COMPARISON_NOTE = ("Overall rate of the first model minus the second's, in percentage points, with a 95% "
+                   "interval (Newcombe's hybrid score interval, each model's attempts taken as independent); "
+                   "an interval that excludes 0 is a difference the data support.")
+
+
+def comparison_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+    header = ["Model A", "Model B", "A", "B", "A − B (points)", "95% CI"]
+    return header, [[a, b, percent(d.a), percent(d.b), signed_points(d.value),
+                     f"[{signed_points(d.interval[0])}, {signed_points(d.interval[1])}]"]
+                    for a, b, d in report.comparisons]
+
+
+def empty_note(report: Report) -> str:
+    return f"No problems released {report.selection} have any attempts: nothing to report."
+
+
 def matrix_note(report: Report) -> str | None:
     """What the mark in the matrix means, when it is there."""
     if not any(examples_mark(m.basis) for m in report.models):
@@ -61,6 +84,8 @@ def _window(report: Report) -> str:
 
 def to_markdown(report: Report, chart_path: str | None = None) -> str:
     out = [f"# {md_text(report.title)}", "", f"{_window(report)}; generated {report.generated_at:%Y-%m-%d %H:%M} UTC.", ""]
+    if not report.models:
+        return "\n".join([*out, empty_note(report)]) + "\n"
     out += ["## Acceptance by contest", "",
             "Each cell: first attempts accepted / first attempts made. Overall with a 95% Wilson interval.", ""]
     out += [_table(*matrix_rows(report)), ""]
@@ -76,6 +101,9 @@ def to_markdown(report: Report, chart_path: str | None = None) -> str:
     header, rows = basis_rows(report)
     if rows:
         out += ["The tests these rates rest on (judged attempts per model):", "", _table(header, rows), ""]
+    header, rows = comparison_rows(report)
+    if rows:
+        out += ["## Model comparison", "", COMPARISON_NOTE, "", _table(header, rows), ""]
     out += ["## Contamination-free view", "",
             "Only problems released after each model's declared training cutoff; the before/after comparison "
             "uses Fisher's exact test (a much lower rate after the cutoff is the signature of contamination).", ""]
@@ -201,6 +229,11 @@ def _short(v: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def contest_url(slug: str | None) -> str | None:
+    """LeetCode's page of a weekly or biweekly contest."""
+    return f"https://leetcode.com/contest/{slug}/" if contest_name(slug) != slug and slug else None
+
+
 def _jsonable(v: Any) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
         return None  # JSON has no Infinity (the odds ratio when one side never fails)
@@ -227,8 +260,13 @@ _env = Environment(loader=PackageLoader("agent.reports", "templates"), autoescap
 def to_html(report: Report, chart_svg: bytes) -> str:
     header, rows = matrix_rows(report)
     basis_header, basis = basis_rows(report)
+    comparison_header, comparison = comparison_rows(report)
+    results = sorted({r for m in report.models for r in m.mix})
+    contests = [(c.label, contest_name(c.slug), contest_url(c.slug)) for c in report.contests]
     return _env.get_template("report.html").render(
-        report=report, header=header, rows=rows, matrix_note=matrix_note(report), window=_window(report), percent=percent,
+        report=report, header=header, rows=rows, matrix_note=matrix_note(report), empty_note=empty_note(report),
+        comparison_header=comparison_header, comparison=comparison, comparison_note=COMPARISON_NOTE,
+        results=results, contests=contests, links=report.links, window=_window(report), percent=percent,
         basis_header=basis_header, basis=basis, basis_label=basis_label, leetcode_submit=LEETCODE_SUBMIT,
         difficulties=_difficulties(report),
         interval_text=interval_text, p=_p, cell=cell, tests_text=tests_text, provenance_text=provenance_text, percent_of=percent_of, fraction=Fraction,

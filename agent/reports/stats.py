@@ -7,6 +7,9 @@
   each problem weighted equally).
 - Fisher's exact test on before/after-cutoff acceptance: a model that does much
   worse after its training cutoff is showing the signature of contamination.
+- The difference of two models' rates with Newcombe's hybrid score interval
+  (method 10 of Newcombe 1998: the two Wilson intervals combined), for
+  independent samples.
 """
 
 from __future__ import annotations
@@ -67,6 +70,32 @@ def compare_cutoff(before: Rate, after: Rate) -> CutoffComparison:
     res = fisher_exact(table, alternative="two-sided")
     odds = float(res.statistic)
     return CutoffComparison(before, after, float(res.pvalue), odds if odds == odds else None)
+
+
+@dataclass(frozen=True)
+class Difference:
+    a: Rate
+    b: Rate
+    value: float  # rate a - rate b
+    interval: tuple[float, float]  # 95%, Newcombe's hybrid score interval
+
+
+def difference(a: Rate, b: Rate) -> Difference | None:
+    """a - b with its 95% interval; None when either has no attempts."""
+    if a.n == 0 or b.n == 0 or a.value is None or b.value is None:
+        return None
+    (la, ua), (lb, ub) = wilson(a.k, a.n), wilson(b.k, b.n)  # type: ignore[misc]
+    pa, pb = a.value, b.value
+    d = pa - pb
+    low = d - math.sqrt((pa - la) ** 2 + (ub - pb) ** 2)
+    high = d + math.sqrt((ua - pa) ** 2 + (pb - lb) ** 2)
+    return Difference(a, b, d, (max(-1.0, low), min(1.0, high)))
+
+
+def signed_points(x: float) -> str:
+    """A difference of rates in percentage points: `+11.3`, `-4.0`, `0.0` (half away from zero)."""
+    text = half_up(100 * abs(Fraction(x)))
+    return text if text == "0.0" else ("-" if x < 0 else "+") + text
 
 
 def half_up(x: Fraction | float, digits: int = 1) -> str:

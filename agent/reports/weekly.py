@@ -19,7 +19,14 @@ FORMATS = ("md", "html", "json")
 def make_report(engine: Engine, *, start: datetime | None = None, end: datetime | None = None,
                 models: list[str] | None = None, title: str | None = None,
                 now: datetime | None = None) -> Report:
+    models = [n.strip() for m in models or [] for n in m.split(",") if n.strip()] or None  # `--models a,b`
     with session_scope(engine) as s:
+        if models:
+            known = queries.config_names(s)
+            unknown = [m for m in models if m not in known]
+            if unknown:
+                raise ValueError(f"unknown model configuration {', '.join(map(repr, unknown))} "
+                                 f"(known: {', '.join(known) or 'none yet'})")
         rows = queries.results(s, start, end, models)
         failures = queries.failures(s, start, end, models)
         provenance = queries.test_provenance(s, start, end)

@@ -293,8 +293,9 @@ def test_report_shows_the_table_and_the_chart(report_site: str, module_tmp: Path
     url = f"{report_site}/report.html"
     visit = dump_dom(module_tmp, url)
     matrix = b.html_table(visit.stdout, "contest-matrix")
-    assert matrix[0] == ["Model", "BW181", "W499", "W500", "BW182", "W502", "BW183", "W503", "W504", "Overall",
-                         "95% CI"]
+    assert matrix[0] == ["Model", "Biweekly Contest 181", "Weekly Contest 499", "Weekly Contest 500",
+                         "Biweekly Contest 182", "Weekly Contest 502", "Biweekly Contest 183", "Weekly Contest 503",
+                         "Weekly Contest 504", "Overall", "95% CI"]
     assert ["paper-3b", *PAPER_CELLS[:-1], PAPER_CELLS[-1] + "†", "96.1% (123/128)†", "[91.2, 98.3]"] in matrix
     charts = [img for img in b.html_images(visit.stdout) if img.get("id") == "trend-chart"]
     assert len(charts) == 1 and (charts[0]["src"] or "").startswith("data:image/svg+xml;base64,")
@@ -319,9 +320,9 @@ def test_report_chart_decodes_in_the_browser(report_site: str, module_tmp: Path)
 def test_report_screenshot_shows_the_chart(report_site: str, module_tmp: Path) -> None:
     url = f"{report_site}/report.html"
     png = module_tmp / "report.png"
-    visit = browse(module_tmp, url, f"--screenshot={png}", "--virtual-time-budget=5000", window=(1280, 1100))
+    visit = browse(module_tmp, url, f"--screenshot={png}", "--virtual-time-budget=5000", window=(1280, 3000))
     image = Image.open(png).convert("RGB")
-    assert image.size == (1280, 1100)
+    assert image.size == (1280, 3000)
     colours = image.getcolors(maxcolors=1 << 20) or []
     counts = {c: n for n, c in colours}
 

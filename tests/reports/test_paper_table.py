@@ -202,7 +202,12 @@ def test_json_is_strict_json_when_a_model_never_failed_before_its_cutoff(empty: 
 def test_html_has_the_table_and_an_inline_chart(paper: Db, lcagent: Cli) -> None:
     html = report_cli(lcagent, paper, *WINDOW, "--format", "html")
     matrix = b.html_table(html, "contest-matrix")
-    assert matrix[0] == PAPER_HEADER
+    # contests named as LeetCode names them, each linked to its page
+    assert matrix[0] == ["Model", *[("Biweekly" if c.slug.startswith("bi") else "Weekly") + " Contest "
+                                    + c.slug.rsplit("-", 1)[1] for c in b.PAPER_CONTESTS], "Overall", "95% CI"]
+    assert matrix[0][1:3] == ["Biweekly Contest 181", "Weekly Contest 499"]
+    for c in b.PAPER_CONTESTS:
+        assert f'<a href="https://leetcode.com/contest/{c.slug}/" title="{c.label}">' in html
     assert PAPER_ROW in matrix[1:]
     assert b.html_table(html, "contamination")[1:] == [
         ["baseline-7b", "2026-05-16", "72.1% (44/61)", ci(44, 61), "96.9% (62/64)",
@@ -221,10 +226,14 @@ def test_html_has_the_table_and_an_inline_chart(paper: Db, lcagent: Cli) -> None
     svg = ET.fromstring(base64.b64decode(src[len(prefix):]))
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
     assert len(list(svg.iter("{http://www.w3.org/2000/svg}path"))) > 20  # axes, points, error bars
-    # self-contained: nothing in the page points at another host
+    # self-contained: nothing the page loads comes from another host; links (to
+    # LeetCode's problem and contest pages) are followed only when clicked
     for tag, attrs in b.html_attributes(html):
         for name in ("src", "href"):
             value = attrs.get(name) or ""
+            if tag == "a" and name == "href":
+                assert value.startswith("https://leetcode.com/"), value
+                continue
             assert not re.match(r"(https?:)?//", value), (tag, name, value)
 
 
