@@ -39,7 +39,7 @@ from agent.generation.errors import (
     GenerationError,
     RequestRejected,
 )
-from agent.generation.extract import extract
+from agent.generation.extract import extract, extractor_version
 from agent.generation.prompts import render, template_for, template_version
 from agent.generation.providers import Completion, Provider
 from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable
@@ -333,7 +333,9 @@ class Pipeline:
         return dict(
             problem_version_id=self._version_id(unit.problem_id), run_id=self._run_id, endpoint=c.endpoint,
             served_model=c.served_model,
-            sampling=model.spec.sampling.for_attempt(unit.attempt).model_dump(mode="json", exclude_none=True),
+            # what was sent, and the extractor's version (no column of its own yet)
+            sampling={**model.spec.sampling.for_attempt(unit.attempt).model_dump(mode="json", exclude_none=True),
+                      "extractor": extractor_version()},
             prompt_template_version=template_version(model.spec), prompt=item.messages, raw_response=c.raw,
             content=answer, reasoning=reasoning, extracted_code=code, outcome=outcome,
             finish_reason=c.finish_reason, prompt_tokens=c.prompt_tokens,
@@ -432,8 +434,13 @@ class Pipeline:
                     if t.exception() and not isinstance(t.exception(), asyncio.CancelledError):
                         self._stop_fatally(t.exception())  # a bug: stop, do not spin
         finally:
-            for unit in ahead:  # claimed but never started: back where they came from
-                self._release(unit, from_state)
+            for t in running:  # cancelled with the stage: each releases its unit
+                t.cancel()
+            try:
+                await asyncio.gather(*running, return_exceptions=True)
+            finally:
+                for unit in ahead:  # claimed but never started: back where they came from
+                    self._release(unit, from_state)
 
     def _due(self, state: UnitState, configs: list[int] | None = None) -> bool:
         with session_scope(self.engine) as s:
@@ -467,14 +474,28 @@ class Pipeline:
         try:
             await asyncio.gather(*tasks)
         finally:
-            for t in [*tasks, self._writer]:
-                if t is not None:
-                    t.cancel()
-            self._flush_now()
-            self._finish_run("failed" if self.fatal else "stopped" if self.stopping.is_set() else "done")
+            stages = [t for t in [*tasks, self._writer] if t is not None]
+            for t in stages:
+                t.cancel()
+            try:
+                await asyncio.gather(*stages, return_exceptions=True)
+            finally:
+                self._flush_now()
+                self._release_own_claims()
+                self._finish_run("failed" if self.fatal else "stopped" if self.stopping.is_set() else "done")
         if self.fatal is not None:
             raise self.fatal
         return self.progress
+
+    def _release_own_claims(self) -> None:
+        """Whatever this pipeline still holds when it stops (a unit whose handler
+        died of a bug, a batch the writer could not store) goes back by its claim
+        token: the process may live on (the daemon) and nobody else releases the
+        claims of a live process."""
+        with session_scope(self.engine) as s:
+            n = repo.release_claims(s, self._token)
+        if n:
+            log.warning("released %d units this pipeline still held as it stopped", n)
 
     def stop(self) -> None:
         """Stop claiming; in-flight units finish (or are released when cancelled)."""

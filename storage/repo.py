@@ -106,12 +106,17 @@ def _version_content(p: pf.Problem) -> dict[str, Any]:
     }
 
 
+CONTEST_SYNC = "leetcode"  # the source kind of problems synced from LeetCode's contests
+
+
 def upsert_problem(session: Session, p: pf.Problem, *,
                    replace_tests: bool = False) -> tuple[Problem, ProblemVersion, TestSet]:
     """Store a judge-ready problem; a changed statement or test set becomes a new
     version and the older ones stay (verdicts name the test set they used). Which
     test set is current follows the rule in storage/test_sets.py: tests are only
-    added, unless `replace_tests`."""
+    added, unless `replace_tests`. A problem is keyed by (site, slug): one synced
+    from a contest is updated by the sync only (IntegrityViolation for a dataset
+    row or a pack with its slug)."""
     site = p.source.site or p.source.kind
     contest_id = None
     if p.contest is not None:
@@ -121,6 +126,10 @@ def upsert_problem(session: Session, p: pf.Problem, *,
     row = session.exec(select(Problem).where(col(Problem.site) == site, col(Problem.slug) == p.slug)).first()
     if row is None:
         row = Problem(site=site, slug=p.slug)
+    elif row.source_kind == CONTEST_SYNC and p.source.kind != CONTEST_SYNC:
+        # its release time is its contest's start, which no dataset or pack knows better
+        raise IntegrityViolation("problem", f"{site}/{p.slug}", f"it came from a contest sync; a {p.source.kind} "
+                                 "import does not overwrite it")
     row.frontend_id, row.backend_id, row.title = p.frontend_id, p.backend_id, p.title
     row.difficulty, row.tags, row.contest_id = p.difficulty, list(p.tags), contest_id
     row.points = p.contest.points if p.contest else None
@@ -382,6 +391,19 @@ def release_in_flight(session: Session) -> int:
             result = session.exec(sa.update(Unit).where(col(Unit.id).in_(ids), col(Unit.state) == busy)
                                   .values(state=back, claim_token=None, updated_at=utcnow()))
             n += result.rowcount or 0
+    return n
+
+
+def release_claims(session: Session, token_prefix: str) -> int:
+    """Units claimed by one owner (claim tokens starting with `token_prefix`, e.g. a
+    pipeline's) and still in a working state go back to where they came from: what
+    a pipeline that stopped leaves in flight, while its process lives on."""
+    n = 0
+    for busy, back in ((UnitState.GENERATING, UnitState.PENDING), (UnitState.JUDGING, UnitState.GENERATED)):
+        result = session.exec(sa.update(Unit).where(
+            col(Unit.state) == busy, col(Unit.claim_token).startswith(token_prefix, autoescape=True))
+            .values(state=back, claim_token=None, updated_at=utcnow()))
+        n += result.rowcount or 0
     return n
 
 

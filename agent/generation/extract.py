@@ -12,13 +12,25 @@ whole when it parses and defines the class.
 from __future__ import annotations
 
 import ast
+import functools
+import hashlib
 import re
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 from agent.generation.errors import GenerationError
 
 _OPEN_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+.#-]*)[^\n]*$", re.M)
+@functools.cache
+def extractor_version() -> str:
+    """`extract@<hash of this module's source>`, recorded with every generation (in
+    its `sampling` record, beside the prompt template's version): answers extracted
+    by different code are never taken for one another, and no edit can forget to
+    bump it."""
+    return f"extract@{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]}"
+
+
 _PYTHON_TAG = re.compile(r"(py|python)?[\d.]*")  # "", py, py3, python, python3, python3.12, ...
 
 

@@ -10,6 +10,16 @@ from dataclasses import dataclass
 from agent.generation.config import ModelSpec, PromptOverride
 from judge.problem import Problem
 
+# LiveCodeBench's prompt for chat models, verbatim: lcb_runner/prompts/code_generation.py of
+# github.com/LiveCodeBench/LiveCodeBench at commit 28fef95ea8c9f7a547c8329f2cd3d32b92c1fa24,
+# `PromptConstants.SYSTEM_MESSAGE_GENERIC` as the system message and
+# `get_generic_question_template_answer` (its starter-code branch: LeetCode problems all
+# have one) as the user message, as `format_prompt_generation` sends them for
+# `LMStyle.OpenAIChat`; for models without a system role (`render(..., system_role=False)`)
+# the two joined by a blank line in one user message, as for `LMStyle.OpenAIReason`.
+# (Earlier LiveCodeBench commits ended the system message with "You will NOT return
+# anything except for the program."; this is the later text.) The one liberty taken: the
+# statement and the starter code are inserted trimmed of surrounding whitespace.
 LCB_SYSTEM = (
     "You are an expert Python programmer. You will be given a question (problem specification) "
     "and will generate a correct Python program that matches the specification and passes all tests."

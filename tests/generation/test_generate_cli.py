@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 
 from agent.cli import app
 from agent.generation.config import ModelSpec
+from agent.generation.extract import extractor_version
 from agent.generation.prompts import render, template_for, template_version
 from agent.pipeline import plan_units, register_model
 from agent.problem_store import store_problems
@@ -147,7 +148,7 @@ def test_generate_records_everything(make_fake: Callable[..., RecordingFake], en
         assert g.prompt_tokens is not None and g.prompt_tokens > 100
         assert g.latency_ms is not None and g.latency_ms >= 50
         assert g.endpoint == fake.base_url and g.served_model == "fake-model"
-        assert g.sampling == {**SAMPLING, "extra_body": {}}
+        assert g.sampling == {**SAMPLING, "extra_body": {}, "extractor": extractor_version()}
         assert g.prompt_template_version == template_version(spec)
         assert g.prompt_template_version.startswith("lcb-v1@")
         assert g.prompt == render(template_for(spec), problem)

@@ -127,3 +127,22 @@ def test_override_with_an_unknown_placeholder_is_a_clear_error() -> None:
     s = spec(prompt_override=PromptOverride(name="typo", user="{statment}\n{starter_code}"))
     with pytest.raises(ValueError, match="statment"):
         render(template_for(s), problem(), s.system_role)
+
+
+def test_lcb_template_is_livecodebenchs_text() -> None:
+    """Character for character what LiveCodeBench (lcb_runner/prompts/code_generation.py,
+    commit 28fef95) sends a chat model for a problem with starter code, written out
+    here independently of agent/generation/prompts.py."""
+    messages = render(template_for(spec()), problem())
+    assert messages[0] == {"role": "system", "content": (
+        "You are an expert Python programmer. You will be given a question (problem specification) and will "
+        "generate a correct Python program that matches the specification and passes all tests.")}
+    assert messages[1] == {"role": "user", "content": (
+        f"### Question:\n{STATEMENT}\n\n"
+        "### Format: You will use the following starter code to write the solution to the problem and enclose "
+        "your code within delimiters.\n"
+        f"```python\n{STARTER.rstrip()}\n```\n\n"
+        "### Answer: (use the provided format with backticks)\n\n")}
+    # without a system role: LMStyle.OpenAIReason's single user message
+    (single,) = render(template_for(spec()), problem(), system_role=False)
+    assert single == {"role": "user", "content": messages[0]["content"] + "\n\n" + messages[1]["content"]}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from typer.testing import CliRunner
 
 from agent.cli import app
 from agent.cycle import run_cycle
+from agent.generation.extract import extractor_version
 from agent.generation.prompts import TEMPLATES
 from agent.pipeline import Progress
 from agent.problem_store import store_problems
@@ -204,7 +206,8 @@ def test_run_records_provenance(full_cycle: tuple[Path, dict, str], vllm: FakeOp
         versions = {p: v for p, v in s.execute(sa.select(models.ProblemVersion.problem_id, models.ProblemVersion.id))}
         loaded = {slug: repo.load_problem(s, repo.get_problem(s, slug).id) for slug in CONTEST_SLUGS}  # type: ignore[arg-type]
     assert set(configs) == {A, B}
-    template = TEMPLATES["lcb-v1"].version
+    template, extractor = TEMPLATES["lcb-v1"].version, extractor_version()
+    assert re.fullmatch(r"extract@[0-9a-f]{8}", extractor)
     for c in configs.values():
         assert c.prompt_template == "lcb-v1" and c.prompt_template_version == template and c.attempts == 2
     assert len(gens) == N_UNITS
@@ -214,9 +217,9 @@ def test_run_records_provenance(full_cycle: tuple[Path, dict, str], vllm: FakeOp
         config = next(c for c in configs.values() if c.id == unit.model_config_id)
         assert g.model_config_id == config.id and g.served_model == config.name  # served id = name here
         if config.name == A:  # a configured seed: attempt n sends seed + n - 1, k attempts are k samples
-            assert g.sampling == {**config.sampling, "seed": SEED_A + unit.attempt - 1}
+            assert g.sampling == {**config.sampling, "seed": SEED_A + unit.attempt - 1, "extractor": extractor}
         else:
-            assert g.sampling == config.sampling and "seed" not in g.sampling
+            assert g.sampling == {**config.sampling, "extractor": extractor} and "seed" not in g.sampling
         assert g.prompt_template_version == template
         assert g.problem_version_id == versions[problem.id]
         assert [m["role"] for m in g.prompt] == ["system", "user"]

@@ -483,6 +483,67 @@ def test_a_unit_cancelled_while_its_generation_is_recorded_is_not_left_generatin
     assert count_rows(engine, models.Generation) == (1 if counts == {"generated": 1} else 0)
 
 
+class _BuggyFirstRequest:
+    """A model whose first request dies of an unforeseen error (a bug: a fatal stop
+    of the generation stage) while the others are in flight; the rest answer."""
+
+    def __init__(self, spec: object, buggy: bool = True) -> None:
+        self.spec, self.model_id, self.calls, self.buggy = spec, "buggy-model", 0, buggy
+
+    async def check(self) -> None:
+        return None
+
+    async def complete(self, messages: list[dict[str, str]], problem: Problem, attempt: int) -> object:
+        from agent.generation.providers import Completion
+
+        self.calls += 1
+        if self.buggy and self.calls == 1:
+            await asyncio.sleep(0.05)
+            raise RuntimeError("a provider bug")
+        await asyncio.sleep(0.2)
+        return Completion("fake://", self.model_id, fenced_code(problem), None, "stop", 10, 10, 1.0, {})
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _claimed(engine: sa.Engine) -> list[tuple[int, str, str | None]]:
+    with engine.connect() as c:
+        return [tuple(r) for r in c.execute(sa.select(models.Unit.id, models.Unit.state, models.Unit.claim_token)
+                                            .where(models.Unit.claim_token.is_not(None)))]
+
+
+def test_a_fatal_stop_in_a_long_running_process_releases_its_claims(
+        tmp_path: Path, corpus_problems: dict[str, Problem]) -> None:
+    """The daemon runs one pipeline per processing job, in one process that lives
+    on: a generation stage that stops on a fatal error must give back every unit it
+    claimed (by its claim token), since nobody releases a live process's claims
+    (`release_crashed`, at the start of each cycle, only takes dead ones'); the
+    next job then generates them."""
+    from agent.generation.config import ModelSpec
+    from agent.pipeline import Model, Pipeline, plan_units, register_model, release_crashed
+
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    store_problems(engine, [corpus_problems[s] for s in MOCK_PROBLEMS])
+    spec = ModelSpec(name="buggy-model", provider="mock", attempts=1, concurrency=3)
+    config_id = register_model(engine, spec, spec.model_id)
+    assert plan_units(engine, config_id) == len(MOCK_PROBLEMS)
+
+    buggy = _BuggyFirstRequest(spec)
+    with pytest.raises(RuntimeError, match="a provider bug"):
+        asyncio.run(Pipeline(engine, [Model(spec, buggy, config_id)], None).run(judge=False))
+    assert buggy.calls >= 2  # others were in flight when it failed
+    assert _claimed(engine) == []  # nothing left claimed by this (live) process
+    assert "generating" not in state_counts(engine), state_counts(engine)
+
+    assert release_crashed(engine) == 0  # the next job's start: nothing for it to recover
+    healthy = _BuggyFirstRequest(spec, buggy=False)
+    asyncio.run(Pipeline(engine, [Model(spec, healthy, config_id)], None).run(judge=False))
+    assert state_counts(engine) == {"generated": len(MOCK_PROBLEMS)}
+    assert count_rows(engine, models.Generation) == len(MOCK_PROBLEMS)
+    assert invariant_violations(engine, finished=False) == []
+
+
 def test_python_m_agent_cli_is_the_cli() -> None:
     """`python -m agent.cli ...` (as documented for subprocess use) runs the CLI."""
     out = subprocess.run([sys.executable, "-m", "agent.cli", "--help"], capture_output=True, text=True,

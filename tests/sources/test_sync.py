@@ -547,3 +547,37 @@ def test_cli_sync_prints_the_examples_not_compared(cli_env: dict[str, str]) -> N
     assert "2 examples not compared (output is not a JSON value: 2)" in output
     # "the five elements can be returned in any order", but the answer is an integer
     assert "remove-marked-values: the statement speaks of order" in output and "has no list to reorder" in output
+
+
+# ============================================================ identity across sources
+
+
+def test_a_dataset_row_with_a_synced_problems_slug_does_not_overwrite_it(
+        engine: Engine, client: LeetCodeClient, tmp_path: Path) -> None:
+    """Problems are keyed by (site, slug): a LeetCodeDataset row naming a problem that
+    a contest sync stored is refused (its release time is its contest's start, which
+    the dataset does not know), and the rest of the file is imported."""
+    import gzip
+
+    from tests.conftest import CORPUS, CORPUS_FILES
+
+    assert sync(client, engine, contests=[CONTEST], now=NOW).failures == []
+    slug = CONTEST_SLUGS[0]
+    before = stored_problem(engine, slug)
+    versions = count(engine, models.ProblemVersion)
+    rows = [json.loads(line) for line in gzip.decompress((CORPUS / CORPUS_FILES[0]).read_bytes()).decode().splitlines()]
+    rows[0]["task_id"] = slug  # a dataset row with the synced problem's slug, then a row of its own
+    data = tmp_path / "rows.jsonl"
+    data.write_text(json.dumps(rows[0]) + "\n" + json.dumps(rows[1]) + "\n", encoding="utf-8")
+
+    result = CliRunner().invoke(app, ["import", "leetcodedataset", str(data), "--out", str(tmp_path / "out")],
+                                env={"LCAGENT_DATABASE_URL": db_url(tmp_path), "LCAGENT_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 1, result.output
+    assert f"leetcode.com/{slug}: it came from a contest sync; a leetcodedataset import does not overwrite it" \
+        in result.output, result.output
+    assert "1 problems stored in the results database" in result.output, result.output
+    after = stored_problem(engine, slug)
+    assert after == before  # statement, tests, contest, release time: the sync's
+    assert after.source.kind == "leetcode" and after.contest.slug == CONTEST  # type: ignore[attr-defined]
+    assert count(engine, models.ProblemVersion) == versions + 1  # the other row only
+    assert problem_slugs(engine) == {*CONTEST_SLUGS, rows[1]["task_id"]}

@@ -394,6 +394,30 @@ def test_release_in_flight(engine: Engine) -> None:
         assert repo.release_in_flight(session) == 0
 
 
+def test_release_claims_takes_only_one_owners_units(engine: Engine) -> None:
+    """By token prefix, taken literally (`_` and `%` are not wildcards); the other
+    owner's claims and settled units stay."""
+    config, _ = setup_config(engine, [make_problem(f"c-{i}") for i in range(3)], attempts=2)
+    units = units_of(engine, config)
+    with session_scope(engine) as session:
+        repo.set_unit_state(session, units[4].id, UnitState.GENERATED)
+        repo.set_unit_state(session, units[5].id, UnitState.GENERATED)
+    with session_scope(engine) as session:
+        mine = repo.claim_units(session, UnitState.PENDING, UnitState.GENERATING, 2, "h_1:7:9:ab%-x1")
+        mine += repo.claim_units(session, UnitState.GENERATED, UnitState.JUDGING, 1, "h_1:7:9:ab%-x2")
+        theirs = repo.claim_units(session, UnitState.PENDING, UnitState.GENERATING, 1, "hX1:7:9:abc-y")
+        theirs += repo.claim_units(session, UnitState.GENERATED, UnitState.JUDGING, 1, "h_1:7:9:abX-z")
+    assert len(mine) == 3 and len(theirs) == 2
+    with session_scope(engine) as session:
+        assert repo.release_claims(session, "h_1:7:9:ab%") == 3
+    with session_scope(engine) as session:
+        states = {u.id: u for u in session.exec(select(Unit)).all()}
+        assert [(states[u.id].state, states[u.id].claim_token) for u in mine] == [
+            (UnitState.PENDING, None), (UnitState.PENDING, None), (UnitState.GENERATED, None)]
+        assert [states[u.id].state for u in theirs] == [UnitState.GENERATING, UnitState.JUDGING]
+        assert repo.release_claims(session, "h_1:7:9:ab%") == 0
+
+
 # ------------------------------------------------------------ results, rollup
 
 
