@@ -10,7 +10,7 @@ LCAGENT := $(VENV)/bin/lcagent
 run: setup
 	$(LCAGENT) daemon
 
-test: setup
+test: setup lint
 	scripts/ensure-test-tools.sh
 	LCAGENT_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) $(VENV)/bin/pytest
 
@@ -30,5 +30,7 @@ docker:
 judge-image: venv docker
 	LCAGENT=$(LCAGENT) scripts/ensure-judge-image.sh
 
+# before the tests: ruff everywhere, mypy as configured in pyproject.toml (strict on judge/ and storage/)
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
