@@ -651,7 +651,7 @@ def report_cmd(
 ) -> None:
     """The acceptance report: contest matrix, intervals, contamination-free view, failures."""
     from agent.reports.data import week_bounds
-    from agent.reports.weekly import make_report, render
+    from agent.reports.weekly import attempts_name, make_report, render, write_attempts
     from storage import open_database
 
     def utc(d: datetime | None) -> datetime | None:
@@ -661,8 +661,8 @@ def report_cmd(
         start, end = week_bounds(week) if week else (utc(from_), utc(to))
         title = f"lcagent acceptance report, {week}" if week else "lcagent acceptance report"
         report = make_report(open_database(_settings().db_url(), read_only=True), start=start, end=end,
-                             models=models, title=title)
-        text = render(report, fmt, chart_name=None)
+                             models=models, title=title, with_attempts=fmt == "html" and out is not None)
+        text = render(report, fmt, chart_name=None, attempts_href=attempts_name(out) if out else None)
     except ValueError as e:
         raise _fail(str(e)) from None
     if out is None:
@@ -671,6 +671,8 @@ def report_cmd(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     err.print(f"wrote {out}")
+    if (page := write_attempts(report, out)) is not None:
+        err.print(f"wrote {page} (every attempt, linked from the failures)")
 
 
 @app.command("query")

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
 
 from storage.models import (
     Contest,
@@ -18,6 +20,7 @@ from storage.models import (
     Model,
     ModelConfig,
     Problem,
+    ProblemVersion,
     ResultCount,
     SubmitState,
     TestCase,
@@ -94,6 +97,8 @@ class FailureRow:
     result: str
     first_failure: dict | None
     test_set_version: str | None
+    unit_id: int | None = None
+    generation_id: int | None = None
 
 
 def failures(session: Session, start: datetime | None = None, end: datetime | None = None,
@@ -101,7 +106,7 @@ def failures(session: Session, start: datetime | None = None, end: datetime | No
     """Failed attempts with their verdict (or generation outcome) and first failing test."""
     q = (sa.select(ModelConfig.name, Problem.slug, Unit.attempt,
                    sa.func.coalesce(Judgement.verdict, Generation.outcome, type_=sa.String), Judgement.first_failure,
-                   TestSet.version)
+                   TestSet.version, Unit.id, Generation.id)
          .select_from(Unit)
          .join(Generation, Generation.unit_id == Unit.id)
          .join(Judgement, (Judgement.generation_id == Generation.id) & Judgement.is_current, isouter=True)
@@ -114,8 +119,8 @@ def failures(session: Session, start: datetime | None = None, end: datetime | No
     q = _window(q, start, end)
     if config_names:
         q = q.where(ModelConfig.name.in_(config_names))  # type: ignore[attr-defined]
-    return [FailureRow(name, slug, attempt, str(result), ff, ver)
-            for name, slug, attempt, result, ff, ver in session.execute(q).all()]
+    return [FailureRow(name, slug, attempt, str(result), ff, ver, unit_id, gen_id)
+            for name, slug, attempt, result, ff, ver, unit_id, gen_id in session.execute(q).all()]
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,75 @@ def leetcode_verdicts(session: Session, start: datetime | None = None, end: date
         q = q.where(ModelConfig.name.in_(config_names))  # type: ignore[attr-defined]
     return [LeetCodeRow(name, slug, attempt, str(lc), None if local is None else str(local), basis, passed, total, sid)
             for name, slug, attempt, lc, local, basis, passed, total, sid in session.execute(q).all()]
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """One attempt as the per-attempt viewer shows it: the problem as the model saw
+    it, what was sent and answered, the code, and the current verdict."""
+
+    unit_id: int
+    generation_id: int | None
+    config_name: str
+    config_hash: str
+    slug: str
+    title: str
+    url: str | None
+    attempt: int
+    state: str
+    statement: str | None  # the statement version the generation saw
+    prompt: Any  # the messages sent
+    content: str | None
+    reasoning: str | None
+    extracted_code: str | None
+    outcome: str | None
+    finish_reason: str | None
+    verdict: str | None
+    passed: int | None
+    total: int | None
+    first_failure: dict[str, Any] | None
+    test_set_version: str | None
+    basis: str | None
+    oracle: str | None
+
+
+def attempts(session: Session, start: datetime | None = None, end: datetime | None = None,
+             config_names: list[str] | None = None) -> list[AttemptRow]:
+    """Every attempt of the problems released in the window, with its generation and
+    current judgement (the per-attempt viewer). The statement is the one the
+    generation saw, else the current one."""
+    current = aliased(ProblemVersion)
+    q = (sa.select(col(Unit.id), col(Generation.id), col(ModelConfig.name), col(ModelConfig.config_hash),
+                   col(Problem.slug), col(Problem.title), col(Problem.source), col(Unit.attempt), col(Unit.state),
+                   sa.func.coalesce(col(ProblemVersion.statement), current.statement), col(Generation.prompt),
+                   col(Generation.content),
+                   col(Generation.reasoning), col(Generation.extracted_code), col(Generation.outcome),
+                   col(Generation.finish_reason), col(Judgement.verdict), col(Judgement.passed),
+                   col(Judgement.total), col(Judgement.first_failure), col(TestSet.version), col(TestSet.basis),
+                   col(TestSet.oracle))
+         .select_from(Unit)
+         .join(ModelConfig, col(ModelConfig.id) == col(Unit.model_config_id))
+         .join(Problem, col(Problem.id) == col(Unit.problem_id))
+         .join(Generation, col(Generation.unit_id) == col(Unit.id), isouter=True)
+         .join(ProblemVersion, col(ProblemVersion.id) == col(Generation.problem_version_id), isouter=True)
+         .join(current, (current.problem_id == col(Problem.id)) & current.is_current, isouter=True)
+         .join(Judgement, (col(Judgement.generation_id) == col(Generation.id)) & col(Judgement.is_current),
+               isouter=True)
+         .join(TestSet, col(TestSet.id) == col(Judgement.test_set_id), isouter=True)
+         .order_by(col(Problem.release_time), col(Problem.slug), col(ModelConfig.name), col(ModelConfig.config_hash),
+                   col(Unit.attempt)))
+    q = _window(q, start, end)
+    if config_names:
+        q = q.where(col(ModelConfig.name).in_(config_names))
+    rows = []
+    for r in session.execute(q).all():
+        (unit_id, gen_id, name, config_hash, slug, title, source, attempt, state, statement, prompt, content,
+         reasoning, code, outcome, finish, verdict, passed, total, ff, version, basis, oracle) = r
+        rows.append(AttemptRow(unit_id, gen_id, name, config_hash, slug, title, (source or {}).get("url"), attempt,
+                               str(state), statement, prompt, content, reasoning, code,
+                               None if outcome is None else str(outcome), finish,
+                               None if verdict is None else str(verdict), passed, total, ff, version, basis, oracle))
+    return rows
 
 
 def config_names(session: Session) -> list[str]:

@@ -16,7 +16,7 @@ from agent.reports.stats import (
     pass_at_1,
 )
 from judge.verdict import Verdict
-from storage.queries import FailureRow, LeetCodeRow, ProvenanceRow, ResultRow
+from storage.queries import AttemptRow, FailureRow, LeetCodeRow, ProvenanceRow, ResultRow
 
 ACCEPTED = str(Verdict.ACCEPTED)
 VERDICTS = {str(v) for v in Verdict}
@@ -137,6 +137,7 @@ class Report:
     disagreements: list[LeetCodeRow] = field(default_factory=list)
     comparisons: list[tuple[str, str, Difference]] = field(default_factory=list)  # (model a, model b, a - b)
     links: dict[str, str] = field(default_factory=dict)  # problem slug -> its page (LeetCode)
+    attempts: list[AttemptRow] | None = None  # every attempt, for the per-attempt viewer (not in the JSON)
 
     @property
     def selection(self) -> str:

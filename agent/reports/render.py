@@ -166,17 +166,24 @@ class FailureDetail:
     message: str
 
 
-def failure_detail(result: str, ff: dict | None, limit: int = 80) -> FailureDetail:
+def failure_detail(result: str, ff: dict | None, limit: int | None = 80) -> FailureDetail:
+    """`limit`: values shortened to one line of at most this many characters (the
+    report's lists); None: as stored, line breaks kept (the per-attempt viewer)."""
+    def show(v: Any, n: int | None = limit) -> str:
+        if n is None:
+            return v if isinstance(v, str) else json.dumps(v)
+        return _short(v, n)
+
     if not ff:
         return FailureDetail(result, None, None, None, None, "")
-    message = _short(ff.get("message") or "", 120) if ff.get("message") else ""
+    message = show(ff.get("message"), 120 if limit else None) if ff.get("message") else ""
     test = ff.get("test")
     if not isinstance(test, int) or isinstance(test, bool):  # the whole submission failed
         headline = result if result == COMPILE_ERROR else f"{result} before any test"
         return FailureDetail(headline, None, None, None, None, message)
-    got = _short(ff.get("got"), limit) if result == WRONG_ANSWER else None
-    return FailureDetail(f"{result} on test {test + 1}", test + 1, _short(ff.get("input"), limit),
-                         _short(ff.get("expected"), limit), got, message)
+    got = show(ff.get("got")) if result == WRONG_ANSWER else None
+    return FailureDetail(f"{result} on test {test + 1}", test + 1, show(ff.get("input")), show(ff.get("expected")),
+                         got, message)
 
 
 def provenance_text(p: ProvenanceRow) -> str:
@@ -251,13 +258,16 @@ def _jsonable(v: Any) -> Any:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(_jsonable(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    doc = _jsonable(report)
+    doc.pop("attempts", None)  # the viewer's page holds them
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 _env = Environment(loader=PackageLoader("agent.reports", "templates"), autoescape=select_autoescape(["html"]))
 
 
-def to_html(report: Report, chart_svg: bytes) -> str:
+def to_html(report: Report, chart_svg: bytes, attempts_href: str | None = None) -> str:
+    """`attempts_href`: the per-attempt viewer's page, linked from each failure."""
     header, rows = matrix_rows(report)
     basis_header, basis = basis_rows(report)
     comparison_header, comparison = comparison_rows(report)
@@ -266,7 +276,7 @@ def to_html(report: Report, chart_svg: bytes) -> str:
     return _env.get_template("report.html").render(
         report=report, header=header, rows=rows, matrix_note=matrix_note(report), empty_note=empty_note(report),
         comparison_header=comparison_header, comparison=comparison, comparison_note=COMPARISON_NOTE,
-        results=results, contests=contests, links=report.links, window=_window(report), percent=percent,
+        results=results, contests=contests, links=report.links, attempts_href=attempts_href, window=_window(report), percent=percent,
         basis_header=basis_header, basis=basis, basis_label=basis_label, leetcode_submit=LEETCODE_SUBMIT,
         difficulties=_difficulties(report),
         interval_text=interval_text, p=_p, cell=cell, tests_text=tests_text, provenance_text=provenance_text, percent_of=percent_of, fraction=Fraction,

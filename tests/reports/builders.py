@@ -287,6 +287,9 @@ def generation_fields(result: str, attempt: int, config_name: str) -> dict[str, 
         "latency_ms": latency_ms(attempt), "endpoint": "http://127.0.0.1:8000/v1",
         "served_model": f"org/{config_name}", "sampling": {"temperature": 1.0, "top_p": 0.95},
         "prompt_template_version": "v1",
+        "prompt": [{"role": "system", "content": "You are an expert Python programmer."},
+                   {"role": "user", "content": f"Solve the problem (attempt {attempt})."}],
+        "reasoning": f"Thinking about attempt {attempt}: add the two numbers.",
     }
 
 

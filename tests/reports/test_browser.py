@@ -302,6 +302,23 @@ def test_report_shows_the_table_and_the_chart(report_site: str, module_tmp: Path
     assert_stayed_local(visit, url)
 
 
+def test_a_failure_link_opens_the_attempt_with_its_code(report_site: str, module_tmp: Path) -> None:
+    """From the report's failure list to the failed attempt's page: the link
+    resolves, the attempt is there with its verdict, test and code."""
+    url = f"{report_site}/report.html"
+    visit = dump_dom(module_tmp, url)
+    links = re.findall(r'<a class="attempt" href="(report-attempts\.html#u\d+)">attempt 2</a>:\s*Wrong Answer on test 6',
+                       visit.stdout)
+    assert links, "no link from a wrong answer to its attempt"
+    target = f"{report_site}/{links[0]}"
+    page = dump_dom(module_tmp, target)
+    anchor = links[0].split("#", 1)[1]
+    body = page.stdout.split(f'<article id="{anchor}">', 1)[1].split("</article>", 1)[0]
+    assert "Wrong Answer on test 6" in body
+    assert "return</span> a + b" in body  # the extracted code, highlighted
+    assert_stayed_local(page, target)
+
+
 def test_report_chart_decodes_in_the_browser(report_site: str, module_tmp: Path) -> None:
     url = f"{report_site}/probe.html"
     visit = dump_dom(module_tmp, url)

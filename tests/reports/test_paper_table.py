@@ -460,7 +460,7 @@ def test_weekly_report_writes_every_format(paper: Db, tmp_path: Path) -> None:
     paths = weekly_report(paper.engine, tmp_path, week="2026-W22", now=NOW)
     folder = tmp_path / "reports" / "2026-W22"
     assert sorted(p.name for p in paths) == sorted(
-        ["report-trend.png", "report-trend.svg", "report.md", "report.html", "report.json"])
+        ["report-trend.png", "report-trend.svg", "report.md", "report.html", "report.json", "report-attempts.html"])
     assert all(p.parent == folder and p.stat().st_size > 0 for p in paths)
     assert not list(folder.glob("*.tmp"))
     assert (folder / "report-trend.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
