@@ -78,22 +78,10 @@ SUBTLE_CODE = {
         return prune(root)
 """,
     # the capacity is honoured only up to three waiting tickets
-    "ticket-queue": """class TicketQueue:
-    def __init__(self, capacity: int):
-        self.capacity, self.heap, self.joined = capacity, [], 0
-
-    def join(self, name: str, priority: int) -> None:
-        if len(self.heap) < min(self.capacity, 3):
-            heappush(self.heap, (-priority, self.joined, name))
-            self.joined += 1
-
-    def serve(self) -> str:
-        return heappop(self.heap)[2] if self.heap else ""
-
-    def size(self) -> int:
-        return len(self.heap)
-""",
+    "ticket-queue": solution("ticket-queue").replace("len(self.heap) < self.capacity",
+                                                     "len(self.heap) < min(self.capacity, 3)"),
 }
+assert "min(self.capacity, 3)" in SUBTLE_CODE["ticket-queue"]
 ANSWERS = {EXACT: lambda slug: fenced(solution(slug)), SUBTLE: lambda slug: fenced(SUBTLE_CODE[slug])}
 
 
