@@ -15,6 +15,7 @@ named here.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import sqlite3
@@ -67,11 +68,41 @@ CANNED: dict[str, dict[str, str]] = {
 }
 
 
+MATRIX = "problem_matrix"
+MATRIX_TITLE = "Problem x model matrix: accepted / attempts per problem and configuration"
+LABELS_SQL = "SELECT DISTINCT config_label FROM v_problem_model ORDER BY config_label"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def problem_matrix_sql(labels: list[str]) -> str:
+    """One row per problem, one column per configuration label (`accepted/attempts`):
+    SQL has no dynamic pivot, so the columns are the labels stored when it is built."""
+    cells = "".join(f", MAX(CASE WHEN config_label = {_literal(label)} THEN accepted || '/' || attempts END) "
+                    f"AS {_identifier(label)}" for label in labels)
+    return (f"SELECT problem, contest, difficulty{cells} FROM v_problem_model "
+            "GROUP BY problem, contest, contest_start, difficulty, release_time ORDER BY release_time, problem")
+
+
+def canned_queries(labels: list[str]) -> dict[str, dict[str, str]]:
+    """CANNED, and the problem x model matrix over these configuration labels."""
+    return {**CANNED, MATRIX: {"title": MATRIX_TITLE, "sql": problem_matrix_sql(labels)}}
+
+
 def run_query(engine: Engine, name: str) -> tuple[list[str], list[tuple]]:
-    if name not in CANNED:
-        raise ValueError(f"unknown query {name!r} (known: {', '.join(CANNED)})")
+    known = [*CANNED, MATRIX]
+    if name not in known:
+        raise ValueError(f"unknown query {name!r} (known: {', '.join(known)})")
     with engine.connect() as conn:
-        result = conn.execute(sa.text(CANNED[name]["sql"]))
+        sql = CANNED[name]["sql"] if name in CANNED else problem_matrix_sql(
+            [r[0] for r in conn.execute(sa.text(LABELS_SQL)).all()])
+        result = conn.execute(sa.text(sql))
         # PostgreSQL returns numeric as Decimal: plain numbers, as SQLite does
         return list(result.keys()), [tuple(float(v) if isinstance(v, Decimal) else v for v in r)
                                      for r in result.all()]
@@ -113,16 +144,72 @@ def database_tables(db_path: Path) -> list[str]:
         conn.close()
 
 
-def datasette_metadata(db_name: str, tables: list[str]) -> dict[str, Any]:
-    """Canned queries, a vega chart for the weekly acceptance (datasette-vega), no
-    arbitrary SQL, and every table of `tables` outside PUBLIC_TABLES denied."""
+def configuration_labels(db_path: Path) -> list[str]:
+    """The configuration labels with results in the SQLite file (the matrix's columns)."""
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute(LABELS_SQL)]
+    except sqlite3.Error:  # an older schema without the view: no columns yet
+        return []
+    finally:
+        conn.close()
+
+
+# The documented views, as the README describes them, first on the dashboard.
+VIEWS = {
+    "v_results": "one row per unit (problem x configuration x attempt): verdict, tokens, latency, test basis",
+    "v_acceptance_model_week": "acceptance per configuration and release week, with the 95% Wilson interval",
+    "v_acceptance_model_contest": "acceptance per configuration and contest, with the 95% Wilson interval",
+    "v_acceptance_difficulty": "acceptance per configuration and difficulty, with the 95% Wilson interval",
+    "v_contamination": "before / after each model's training cutoff, with the 95% Wilson interval",
+    "v_problem_model": "acceptance per problem and configuration",
+    "v_verdict_mix": "results per configuration and week: verdicts, no code, truncated",
+    "v_usage": "generations, latency and tokens per configuration and week",
+    "v_leetcode_agreement": "local and LeetCode verdicts of the same generations",
+}
+# datasette-vega charts, as the plugin reads them from the page's fragment
+CHARTS = {
+    "acceptance_by_week": {"mark": "line", "x_column": "release_week", "x_type": "ordinal",
+                           "y_column": "percent", "y_type": "quantitative", "color_column": "model_config"},
+    "contest_matrix": {"mark": "bar", "x_column": "contest", "x_type": "ordinal", "y_column": "percent",
+                       "y_type": "quantitative", "color_column": "model_config"},
+}
+
+
+def chart_fragment(name: str) -> str:
+    return "#" + "&".join(f"g.{k}={v}" for k, v in CHARTS[name].items())
+
+
+def home_html(db_name: str, queries: dict[str, dict[str, str]]) -> str:
+    """What the home and database pages lead with: the canned queries (with their
+    charts) and the documented views; the tables come after, as Datasette lists them."""
+    def link(path: str, text: str) -> str:
+        return f'<a href="/{html.escape(db_name)}/{html.escape(path)}">{html.escape(text)}</a>'
+
+    items = [f"<li>{link(name, q['title'])}"
+             + (f" ({link(name + chart_fragment(name), 'chart')})" if name in CHARTS else "") + "</li>"
+             for name, q in queries.items()]
+    views = [f"<li>{link(name, name)}: {html.escape(text)}</li>" for name, text in VIEWS.items()]
+    return ('<div id="lcagent-home"><h2>Canned queries</h2><ul>' + "".join(items) + "</ul>"
+            "<h2>Views (stable columns)</h2><ul>" + "".join(views) + "</ul>"
+            "<p>Each configuration is a row of its own (<code>config_label</code>: the name, or "
+            "<code>name#hash</code> when a name has several configurations). Hidden tests and their expected "
+            "outputs are not served here.</p></div>")
+
+
+def datasette_metadata(db_name: str, tables: list[str], labels: list[str] | None = None) -> dict[str, Any]:
+    """Canned queries (with the problem x model matrix over `labels`), the home page
+    leading with them and the views, vega charts (datasette-vega), no arbitrary SQL,
+    and every table of `tables` outside PUBLIC_TABLES denied."""
+    queries = canned_queries(labels or [])
     return {
         "title": "lcagent results",
-        "description": "Read-only view of the lcagent results database. Views v_* have stable columns.",
+        "description_html": home_html(db_name, queries),
         "allow_sql": False,
         "databases": {db_name: {
+            "description_html": home_html(db_name, queries),
             "allow_sql": False,
-            "queries": {name: {"title": q["title"], "sql": q["sql"]} for name, q in CANNED.items()},
+            "queries": {name: {"title": q["title"], "sql": q["sql"]} for name, q in queries.items()},
             "tables": {t: {"allow": False} for t in tables if t not in PUBLIC_TABLES},
         }},
         "plugins": {"datasette-vega": {}},
@@ -134,7 +221,7 @@ def datasette_command(db_path: Path, host: str, port: int, metadata_path: Path) 
     file is opened normally; Datasette never writes without a write plugin), no
     arbitrary SQL, no download, the non-public tables denied (see the module)."""
     metadata_path.parent.mkdir(parents=True, exist_ok=True)
-    metadata = datasette_metadata(db_path.stem, database_tables(db_path))
+    metadata = datasette_metadata(db_path.stem, database_tables(db_path), configuration_labels(db_path))
     metadata_path.write_text(json.dumps(metadata), encoding="utf-8")
     return ["datasette", "serve", str(db_path), "--host", host, "--port", str(port),
             "--metadata", str(metadata_path), "--setting", "sql_time_limit_ms", "5000",

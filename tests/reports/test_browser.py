@@ -375,6 +375,42 @@ def test_dashboard_database_page_lists_canned_queries_and_views(dashboard: str, 
     assert_stayed_local(visit, url)
 
 
+def test_dashboard_home_leads_with_canned_queries_and_views(dashboard: str, module_tmp: Path) -> None:
+    from agent.dashboard import CHARTS, MATRIX, VIEWS as DOCUMENTED
+
+    for url, first_table in ((f"{dashboard}/", 'href="/paper"'), (f"{dashboard}/paper", 'href="/paper/contest"')):
+        visit = dump_dom(module_tmp, url)
+        home = visit.stdout.find('id="lcagent-home"')
+        assert 0 <= home < visit.stdout.find(first_table), url  # first, before the database's tables
+        block = visit.stdout[home:].split("</div>", 1)[0]
+        for name in [*CANNED, MATRIX, *DOCUMENTED]:
+            assert f'href="/paper/{name}"' in block, (url, name)
+        for name in CHARTS:
+            assert f'href="/paper/{name}#g.mark=' in block, (url, name)
+        assert_stayed_local(visit, url)
+
+
+def test_dashboard_problem_matrix_and_confidence_intervals(dashboard: str) -> None:
+    with urllib.request.urlopen(f"{dashboard}/paper/problem_matrix.json?_shape=array", timeout=20) as r:
+        rows = json.loads(r.read())
+    assert len(rows) == 32 and list(rows[0]) == ["problem", "contest", "difficulty", "baseline-7b", "paper-3b"]
+    assert {r["problem"]: r["paper-3b"] for r in rows}["w500-q4"] == "3/4"
+    with urllib.request.urlopen(f"{dashboard}/paper/contest_matrix.json?_shape=array", timeout=20) as r:
+        mine = [r for r in json.loads(r.read()) if r["model_config"] == "paper-3b"]
+    low, high = b.wilson_interval(15, 16)
+    assert (mine[2]["ci_low"], mine[2]["ci_high"]) == (round(100 * low, 1), round(100 * high, 1))
+
+
+def test_dashboard_vega_chart_of_acceptance_over_weeks(dashboard: str, module_tmp: Path) -> None:
+    from agent.dashboard import chart_fragment
+
+    url = f"{dashboard}/paper/acceptance_by_week{chart_fragment('acceptance_by_week')}"
+    visit = dump_dom(module_tmp, url)
+    assert "vega-embed" in visit.stdout, visit.stdout[-3000:]  # datasette-vega drew the chart
+    assert re.search(r"<(canvas|svg)[^>]*class=\"marks\"", visit.stdout), "no chart drawn"
+    assert_stayed_local(visit, url)
+
+
 def datasette_rows(dom: str) -> list[dict[str, str]]:
     tables = [rows for _, rows in b.html_tables(dom) if rows and "model_config" in rows[0]]
     assert tables, "no result table on the page"

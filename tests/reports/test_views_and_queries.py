@@ -346,10 +346,34 @@ def test_canned_contest_matrix_has_the_paper_row(paper: Db, lcagent: Cli) -> Non
                                                 "15/16"]
 
 
+def test_problem_model_matrix(paper: Db, lcagent: Cli) -> None:
+    """One row per problem, one column per configuration: accepted/attempts as the
+    outcomes dictate."""
+    got = json.loads(ok(lcagent(paper.url, "query", "problem_matrix", "--format", "json")))
+    assert list(got[0]) == ["problem", "contest", "difficulty", "baseline-7b", "paper-3b"]
+    assert [r["problem"] for r in got] == [p.slug for p in PAPER.problems]
+    for spec in PAPER.models:
+        per_problem: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for p, _, result in EXPECT.results(spec):
+            if result in b.FINAL:
+                per_problem[p.slug][0] += result == b.AC
+                per_problem[p.slug][1] += 1
+        assert {r["problem"]: r[spec.name] for r in got} == {
+            slug: f"{k}/{n}" for slug, (k, n) in per_problem.items()}, spec.name
+    assert {r["problem"]: r["paper-3b"] for r in got}["w500-q4"] == "3/4"
+
+
+def test_problem_model_matrix_keeps_two_configurations_apart(empty: Db, lcagent: Cli) -> None:
+    greedy, sampled = build_two_configurations(empty.engine)
+    got = json.loads(ok(lcagent(empty.url, "query", "problem_matrix", "--format", "json")))
+    assert list(got[0])[3:] == sorted([f"twin#{greedy[:6]}", f"twin#{sampled[:6]}"])
+    assert {r[f"twin#{greedy[:6]}"] for r in got} == {"2/2"} and {r[f"twin#{sampled[:6]}"] for r in got} == {"1/2"}
+
+
 def test_unknown_query_and_format_are_clear_errors(paper: Db, lcagent: Cli) -> None:
     result = lcagent(paper.url, "query", "nope")
     assert result.exit_code == 1
-    assert f"unknown query 'nope' (known: {', '.join(CANNED)})" in " ".join(result.stderr.split())
+    assert f"unknown query 'nope' (known: {', '.join(CANNED)}, problem_matrix)" in " ".join(result.stderr.split())
     result = lcagent(paper.url, "query", "usage", "--format", "xml")
     assert result.exit_code == 1
     assert "unknown format 'xml' (table, csv, json)" in " ".join(result.stderr.split())
