@@ -197,6 +197,35 @@ def lcagent_env(db: Path, data: Path) -> dict[str, str]:
             "LCAGENT_CACHE_DIR": str(data / "cache")}
 
 
+@contextlib.contextmanager
+def serving(cmd: list[str], env: dict[str, str], cwd: Path, log: Path, port: int) -> Iterator[str]:
+    """A server process (the dashboard, Datasette) on 127.0.0.1:`port`, once it
+    answers; stopped afterwards. Its output goes to `log`."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/-/versions.json", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                assert proc.poll() is None, log.read_text(errors="replace")
+                assert time.monotonic() < deadline, f"{cmd[0]} did not start within 30 s"
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+
+
 PROBE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>probe</title></head><body>
 <iframe id="report" src="report.html" style="width:1280px;height:2000px"></iframe>
@@ -258,32 +287,9 @@ def dashboard(module_tmp: Path, paper_sqlite_template: Path) -> Iterator[str]:
     shutil.copyfile(paper_sqlite_template, db)
     port = free_port()
     lcagent = str(Path(sys.executable).with_name("lcagent"))
-    log = (folder / "dashboard.log").open("wb")
-    proc = subprocess.Popen([lcagent, "dashboard", "--host", "127.0.0.1", "--port", str(port)],
-                            env=lcagent_env(db, folder / "data"), stdout=log, stderr=subprocess.STDOUT,
-                            cwd=folder)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/-/versions.json", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None, (folder / "dashboard.log").read_text(errors="replace")
-            assert time.monotonic() < deadline, "the dashboard did not start within 30 s"
-            time.sleep(0.2)
+    with serving([lcagent, "dashboard", "--host", "127.0.0.1", "--port", str(port)],
+                 lcagent_env(db, folder / "data"), folder, folder / "dashboard.log", port) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        log.close()
 
 
 # ------------------------------------------------------------------ the HTML report
@@ -376,7 +382,8 @@ def test_dashboard_database_page_lists_canned_queries_and_views(dashboard: str, 
 
 
 def test_dashboard_home_leads_with_canned_queries_and_views(dashboard: str, module_tmp: Path) -> None:
-    from agent.dashboard import CHARTS, MATRIX, VIEWS as DOCUMENTED
+    from agent.dashboard import CHARTS, MATRIX
+    from agent.dashboard import VIEWS as DOCUMENTED
 
     for url, first_table in ((f"{dashboard}/", 'href="/paper"'), (f"{dashboard}/paper", 'href="/paper/contest"')):
         visit = dump_dom(module_tmp, url)

@@ -16,14 +16,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from agent.dashboard import CANNED, PUBLIC_TABLES
-from tests.reports.test_browser import free_port, lcagent_env
+from tests.reports.test_browser import free_port, lcagent_env, serving
 
 pytestmark = pytest.mark.integration
 
@@ -70,32 +66,6 @@ def tables_and_views(db: Path) -> tuple[list[str], list[str]]:
     finally:
         conn.close()
     return sorted(n for t, n in rows if t == "table"), sorted(n for t, n in rows if t == "view")
-
-
-@contextmanager
-def running(cmd: list[str], env: dict[str, str], cwd: Path, log: Path, port: int) -> Iterator[str]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/-/versions.json", timeout=2):
-                        break
-                except OSError:
-                    pass
-                assert proc.poll() is None, log.read_text(errors="replace")
-                assert time.monotonic() < deadline, "the server did not start within 30 s"
-                time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -184,7 +154,7 @@ def test_the_dashboard_serves_no_expected_output(secret_db: Path) -> None:
     lcagent = str(Path(sys.executable).with_name("lcagent"))
     tables, views = tables_and_views(secret_db)
     assert set(DENIED) <= set(tables) and "v_results" in views
-    with running([lcagent, "dashboard", "--host", "127.0.0.1", "--port", str(port)],
+    with serving([lcagent, "dashboard", "--host", "127.0.0.1", "--port", str(port)],
                  lcagent_env(secret_db, folder / "data"), folder, folder / "dashboard.log", port) as base:
         answers = {url: fetch(url) for url in probe_urls(base, "paper", tables, views)}
         answers.update(crawl(base, [f"{base}/", f"{base}/paper"], depth=2))
@@ -216,7 +186,7 @@ def test_plain_datasette_would_leak_through_the_same_probes(secret_db: Path) -> 
     datasette = str(Path(sys.executable).with_name("datasette"))
     probes = [f"/paper/{name}.json" for name in DENIED[:4]]
     probes += ["/paper.json?" + urllib.parse.urlencode({"sql": sql}) for sql in SQL]
-    with running([datasette, "serve", str(secret_db), "--host", "127.0.0.1", "--port", str(port)],
+    with serving([datasette, "serve", str(secret_db), "--host", "127.0.0.1", "--port", str(port)],
                  lcagent_env(secret_db, folder / "data"), folder, folder / "datasette.log", port) as base:
         answers = {url: fetch(base + url) for url in probes}
         status, body = fetch(f"{base}/paper/v_results.json?{WHERE}")
