@@ -17,9 +17,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from agent.generation.config import ModelSpec
 from agent.generation.errors import EndpointUnavailable
@@ -109,9 +107,7 @@ def _held_units(engine: Engine, settings: Settings) -> int:
     if t.oracle is None:
         return 0
     with session_scope(engine) as s:
-        held = test_sets.awaiting_tests(t.oracle, t.sources)
-        return s.exec(select(sa.func.count()).select_from(models.Unit).where(  # type: ignore[call-overload]
-            models.Unit.state == models.UnitState.GENERATED, models.Unit.problem_id.in_(held))).one()  # type: ignore[attr-defined]
+        return repo.count_units(s, models.UnitState.GENERATED, test_sets.awaiting_tests(t.oracle, t.sources))
 
 
 def select_specs(settings: Settings, names: list[str] | None, attempts: int | None = None) -> list[ModelSpec]:
@@ -154,17 +150,13 @@ async def prepare_models(engine: Engine, specs: list[ModelSpec], settings: Setti
 
 def _has_units(engine: Engine, state: models.UnitState) -> bool:
     with session_scope(engine) as s:
-        return s.exec(select(models.Unit.id).where(models.Unit.state == state).limit(1)).first() is not None
+        return repo.has_units(s, state)
 
 
 def _waiting_after_errors(engine: Engine, config_id: int | None,
                           state: models.UnitState = models.UnitState.PENDING) -> str | None:
     with session_scope(engine) as s:
-        q = select(models.Unit).where(models.Unit.state == state, models.Unit.next_attempt_at.is_not(None),  # type: ignore[union-attr]
-                                      models.Unit.last_error.is_not(None))  # type: ignore[union-attr]
-        if config_id is not None:
-            q = q.where(models.Unit.model_config_id == config_id)
-        units = s.exec(q.order_by(models.Unit.updated_at)).all()  # type: ignore[arg-type]
+        units = repo.units_waiting_after_errors(s, state, config_id)
         if not units:
             return None
         return f"{len(units)} units {state} after errors, the last: {units[-1].last_error}"

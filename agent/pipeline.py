@@ -27,10 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import select
 
 from agent.generation.config import ModelSpec
 from agent.generation.errors import (
@@ -50,7 +48,7 @@ from judge.text import safe_text
 from storage import models, repo, test_sets
 from storage.engine import session_scope
 from storage.errors import StorageError
-from storage.models import Outcome, UnitState, utcnow
+from storage.models import AnySelect, Outcome, UnitState, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +106,7 @@ def plan_units(engine: Engine, config_id: int, problem_ids: list[int] | None = N
         config = s.get(models.ModelConfig, config_id)
         assert config is not None
         if problem_ids is None:
-            q = select(models.Problem.id)
-            if sources:
-                q = q.where(models.Problem.source_kind.in_(sources))  # type: ignore[attr-defined]
-            problem_ids = list(s.exec(q).all())  # type: ignore[arg-type]
+            problem_ids = repo.problem_ids(s, sources)
         return repo.ensure_units(s, config, problem_ids)
 
 
@@ -177,7 +172,7 @@ class Pipeline:
                         self._versions[pid] = version_id
         return units
 
-    def _held(self, state: UnitState) -> sa.Select | None:
+    def _held(self, state: UnitState) -> AnySelect | None:
         """The problems whose units wait for hidden tests instead of the judge."""
         if state is not UnitState.GENERATED or self.options.hold_oracle is None:
             return None
@@ -345,9 +340,7 @@ class Pipeline:
     def _version_id(self, problem_id: int) -> int | None:
         if problem_id not in self._versions:
             with session_scope(self.engine) as s:
-                self._versions[problem_id] = s.exec(select(models.ProblemVersion.id).where(
-                    models.ProblemVersion.problem_id == problem_id)
-                    .order_by(models.ProblemVersion.version.desc())).first()  # type: ignore[union-attr]
+                self._versions[problem_id] = repo.latest_version_id(s, problem_id)
         return self._versions[problem_id]
 
     def _release(self, unit: models.Unit, state: UnitState) -> None:
@@ -365,7 +358,7 @@ class Pipeline:
     async def _judge_unit(self, unit: models.Unit) -> None:
         assert self.judge is not None
         with session_scope(self.engine) as s:
-            gen = s.exec(select(models.Generation).where(models.Generation.unit_id == unit.id)).first()
+            gen = repo.generation_of(s, models.id_of(unit))
             test_set = repo.current_test_set(s, unit.problem_id) if gen else None
         if gen is None or test_set is None or gen.extracted_code is None:
             self._fail(unit, "generated unit without a generation holding code")
@@ -443,18 +436,10 @@ class Pipeline:
                     self._release(unit, from_state)
 
     def _due(self, state: UnitState, configs: list[int] | None = None) -> bool:
+        if configs is None and state is UnitState.PENDING:
+            configs = list(self.by_config)
         with session_scope(self.engine) as s:
-            q = select(models.Unit.id).where(models.Unit.state == state).limit(1)
-            if configs is None and state is UnitState.PENDING:
-                configs = list(self.by_config)
-            if configs is not None:
-                q = q.where(models.Unit.model_config_id.in_(configs))  # type: ignore[attr-defined]
-            now = utcnow()
-            q = q.where((models.Unit.next_attempt_at.is_(None)) | (models.Unit.next_attempt_at <= now))  # type: ignore[union-attr]
-            held = self._held(state)
-            if held is not None:
-                q = q.where(models.Unit.problem_id.not_in(held))  # type: ignore[attr-defined]
-            return s.exec(q).first() is not None
+            return repo.has_due_units(s, state, config_ids=configs, exclude_problems=self._held(state))
 
     async def run(self, generate: bool = True, judge: bool = True) -> Progress:
         """Process every due unit; returns when nothing is due or in flight (units

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from judge import problem as pf
 from judge.constants import CONTEST_DURATION_S
@@ -173,6 +174,19 @@ def get_problem(session: Session, slug: str, site: str | None = None) -> Problem
     return row
 
 
+def problem_listing(session: Session, contest: str | None = None) -> list[tuple[Any, ...]]:
+    """(release time, contest slug, slug, difficulty, current tests) per problem, in
+    release order; of one contest when `contest`."""
+    q = (sa.select(col(Problem.release_time), col(Contest.slug), col(Problem.slug), col(Problem.difficulty),
+                   col(TestSet.n_tests))
+         .join(Contest, col(Contest.id) == col(Problem.contest_id), isouter=True)
+         .join(TestSet, (col(TestSet.problem_id) == col(Problem.id)) & col(TestSet.is_current), isouter=True)
+         .order_by(col(Problem.release_time), col(Problem.slug)))
+    if contest:
+        q = q.where(col(Contest.slug) == contest)
+    return [tuple(r) for r in session.execute(q).all()]
+
+
 def current_test_set(session: Session, problem_id: int) -> TestSet:
     ts = session.exec(select(TestSet).where(col(TestSet.problem_id) == problem_id, col(TestSet.is_current))).first()
     if ts is None:
@@ -307,6 +321,63 @@ def ensure_units(session: Session, config: ModelConfig, problem_ids: Iterable[in
     return len(new)
 
 
+def _due_units(state: UnitState, now: datetime, config_ids: Sequence[int] | None,
+               exclude_problems: AnySelect | None) -> SelectOfScalar[int | None]:
+    """The ids of units in `state` whose retry time has come, of `config_ids`
+    (all when None), not of the problems `exclude_problems` selects."""
+    due = sa.or_(col(Unit.next_attempt_at).is_(None), col(Unit.next_attempt_at) <= now)
+    q = select(col(Unit.id)).where(col(Unit.state) == state, due)
+    if config_ids is not None:
+        q = q.where(col(Unit.model_config_id).in_(list(config_ids)))
+    if exclude_problems is not None:
+        q = q.where(col(Unit.problem_id).not_in(exclude_problems))
+    return q
+
+
+def has_due_units(session: Session, state: UnitState, *, config_ids: Sequence[int] | None = None,
+                  exclude_problems: AnySelect | None = None, now: datetime | None = None) -> bool:
+    """Whether `claim_units` would find a unit now."""
+    q = _due_units(state, now or utcnow(), config_ids, exclude_problems).limit(1)
+    return session.exec(q).first() is not None
+
+
+def has_units(session: Session, state: UnitState) -> bool:
+    """Whether any unit is in `state`, due or not."""
+    return session.exec(select(col(Unit.id)).where(col(Unit.state) == state).limit(1)).first() is not None
+
+
+def count_units(session: Session, state: UnitState, of_problems: AnySelect) -> int:
+    """Units in `state` of the problems `of_problems` selects."""
+    return session.exec(select(sa.func.count()).select_from(Unit).where(
+        col(Unit.state) == state, col(Unit.problem_id).in_(of_problems))).one()
+
+
+def units_waiting_after_errors(session: Session, state: UnitState, config_id: int | None = None) -> list[Unit]:
+    """Units in `state` that an error sent back to wait for a retry, oldest first."""
+    q = select(Unit).where(col(Unit.state) == state, col(Unit.next_attempt_at).is_not(None),
+                           col(Unit.last_error).is_not(None))
+    if config_id is not None:
+        q = q.where(col(Unit.model_config_id) == config_id)
+    return list(session.exec(q.order_by(col(Unit.updated_at))).all())
+
+
+def problem_ids(session: Session, sources: Sequence[str] | None = None) -> list[int]:
+    """Every stored problem's id, or those of the given source kinds."""
+    q = select(col(Problem.id))
+    if sources:
+        q = q.where(col(Problem.source_kind).in_(list(sources)))
+    return [i for i in session.exec(q).all() if i is not None]
+
+
+def latest_version_id(session: Session, problem_id: int) -> int | None:
+    return session.exec(select(col(ProblemVersion.id)).where(col(ProblemVersion.problem_id) == problem_id)
+                        .order_by(col(ProblemVersion.version).desc())).first()
+
+
+def generation_of(session: Session, unit_id: int) -> Generation | None:
+    return session.exec(select(Generation).where(col(Generation.unit_id) == unit_id)).first()
+
+
 def claim_units(session: Session, from_state: UnitState, to_state: UnitState, limit: int, token: str,
                 now: datetime | None = None, config_ids: Sequence[int] | None = None,
                 exclude_problems: AnySelect | None = None) -> list[Unit]:
@@ -315,12 +386,7 @@ def claim_units(session: Session, from_state: UnitState, to_state: UnitState, li
     PostgreSQL skips rows another transaction has locked. Units of the problems
     `exclude_problems` selects stay (e.g. problems waiting for hidden tests)."""
     now = now or utcnow()
-    due = sa.or_(col(Unit.next_attempt_at).is_(None), col(Unit.next_attempt_at) <= now)
-    q = select(col(Unit.id)).where(col(Unit.state) == from_state, due).order_by(col(Unit.id)).limit(limit)
-    if config_ids is not None:
-        q = q.where(col(Unit.model_config_id).in_(list(config_ids)))
-    if exclude_problems is not None:
-        q = q.where(col(Unit.problem_id).not_in(exclude_problems))
+    q = _due_units(from_state, now, config_ids, exclude_problems).order_by(col(Unit.id)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True)
     ids = list(session.exec(q).all())

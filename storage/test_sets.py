@@ -34,6 +34,7 @@ from storage.models import (
     AnySelect,
     Generation,
     Judgement,
+    ModelConfig,
     Outcome,
     Problem,
     TestBasis,
@@ -266,16 +267,25 @@ def generation_row(session: Session, problem_id: int, oracle: str, seed: int, co
     return row
 
 
-def requeue_judged(session: Session, problem_id: int) -> int:
-    """Units of the problem judged on a test set that is no longer current go back
-    to the judge (their old verdicts stay as history); returns how many."""
-    current = (select(col(TestSet.id)).where(col(TestSet.problem_id) == problem_id, col(TestSet.is_current))
-               .scalar_subquery())
-    ids = list(session.exec(
-        select(col(Unit.id)).join(Generation, col(Generation.unit_id) == col(Unit.id))
-        .join(Judgement, (col(Judgement.generation_id) == col(Generation.id)) & col(Judgement.is_current))
-        .where(col(Unit.problem_id) == problem_id, col(Unit.state) == UnitState.JUDGED,
-               col(Generation.outcome) == Outcome.CODE, col(Judgement.test_set_id) != current)).all())
+def requeue_judged(session: Session, problem_id: int | None = None, *, everything: bool = False,
+                   config_name: str | None = None) -> int:
+    """Judged units with code whose current verdict used a test set that is no
+    longer current go back to the judge (their old verdicts stay as history):
+    of one problem, or of all; `everything`: every judged unit with code, current
+    set or not; `config_name`: only that configuration's. Returns how many."""
+    current = (select(col(TestSet.id)).where(col(TestSet.problem_id) == col(Unit.problem_id),
+                                             col(TestSet.is_current)).scalar_subquery())
+    q = (select(col(Unit.id)).join(Generation, col(Generation.unit_id) == col(Unit.id))
+         .join(Judgement, (col(Judgement.generation_id) == col(Generation.id)) & col(Judgement.is_current))
+         .where(col(Unit.state) == UnitState.JUDGED, col(Generation.outcome) == Outcome.CODE))
+    if problem_id is not None:
+        q = q.where(col(Unit.problem_id) == problem_id)
+    if not everything:
+        q = q.where(col(Judgement.test_set_id) != current)
+    if config_name is not None:
+        q = q.join(ModelConfig, col(ModelConfig.id) == col(Unit.model_config_id)).where(
+            col(ModelConfig.name) == config_name)
+    ids = list(session.exec(q).all())
     if ids:
         session.exec(sa.update(Unit).where(col(Unit.id).in_(ids))
                      .values(state=UnitState.GENERATED, tries=0, next_attempt_at=None, updated_at=utcnow()))

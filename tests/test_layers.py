@@ -97,3 +97,32 @@ def test_the_contest_length_is_spelled_once() -> None:
                 if isinstance(node, ast.Constant) and type(node.value) is int and node.value == 5400:
                     spelled.append(f"{f.relative_to(ROOT)}:{node.lineno}")
     assert spelled == ["judge/constants.py:6"]
+
+
+# modules of the agent whose database access goes through storage's access layer:
+# they may name SQLAlchemy's Engine and errors, but build no query themselves
+NO_SQL = ["agent/pipeline.py", "agent/cycle.py", "agent/rejudge.py", "agent/queries.py"]
+SQL_BUILDERS = ("sqlmodel", "sqlalchemy")
+SQL_ALLOWED = ("sqlalchemy.engine", "sqlalchemy.exc")
+
+
+def sql_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+        found += [f"{path.name}:{node.lineno} imports {m}" for m in names
+                  if m.split(".")[0] in SQL_BUILDERS and not any(within(m, ok) for ok in SQL_ALLOWED)]
+    return found
+
+
+@pytest.mark.parametrize("module", NO_SQL)
+def test_the_orchestration_builds_no_sql(module: str) -> None:
+    assert sql_imports(ROOT / module) == []
+
+
+def test_the_sql_rule_sees_query_builders(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("import sqlalchemy as sa\nfrom sqlalchemy.engine import Engine\nfrom sqlmodel import select\n",
+                     encoding="utf-8")
+    assert sql_imports(probe) == ["probe.py:1 imports sqlalchemy", "probe.py:3 imports sqlmodel"]
