@@ -328,6 +328,18 @@ def test_output_floods(judge, code):
             return depth(n - 1) + 1 if n else 0
         return depth(100000) - 100000 + a + b
     """), id="deep-recursion-1e5"),
+    pytest.param(solution("""
+        def depth(n):
+            return depth(n - 1) + 1 if n else 0
+        return depth(100000) - 100000 + a + b
+    """), id="deep-recursion-1e5-at-leetcodes-default-limit"),
+    pytest.param(solution("""
+        from functools import lru_cache
+        @lru_cache(None)
+        def depth(n):  # through C frames (the cache wrapper): the C stack must hold too
+            return depth(n - 1) + 1 if n else 0
+        return depth(100000) - 100000 + a + b
+    """), id="deep-cached-recursion-1e5"),
 ])
 def test_unusual_but_correct_solutions_are_accepted(judge, code):
     result = judged(judge, ADD, code)
@@ -431,7 +443,8 @@ CRASH_CASES = [
 @pytest.mark.docker
 @pytest.mark.parametrize("code", CRASH_CASES)
 def test_crashes_are_runtime_errors(judge, code):
-    assert_verdict(judged(judge, ADD, code), RE)
+    # room enough for a runaway recursion to reach LeetCode's recursion limit
+    assert_verdict(judged(judge, ADD, code, ROOMY), RE)
 
 
 # --------------------------------------------------------------- answer cheats
