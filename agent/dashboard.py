@@ -68,6 +68,24 @@ CANNED: dict[str, dict[str, str]] = {
 }
 
 
+# The dashboard's page of one attempt (SQLite: Datasette only, not `lcagent query`):
+# what the model saw and answered and its verdict, with the failing test's number
+# (from 1) and message but not its input or expected output, which stay hidden.
+ATTEMPT = "attempt"
+ATTEMPT_SQL = """SELECT u.id AS unit_id, g.id AS generation_id, mc.name AS model_config, mc.config_hash,
+  p.slug AS problem, p.title, u.attempt, u.state, COALESCE(j.verdict, g.outcome) AS result, j.passed, j.total,
+  json_extract(j.first_failure, '$.test') + 1 AS failing_test, json_extract(j.first_failure, '$.message') AS message,
+  ts.version AS test_set, ts.basis AS test_basis, g.extracted_code, g.content AS answer, g.reasoning,
+  g.prompt, COALESCE(pv.statement, cur.statement) AS statement, g.finish_reason, g.completion_tokens, g.latency_ms
+FROM unit u JOIN model_config mc ON mc.id = u.model_config_id JOIN problem p ON p.id = u.problem_id
+LEFT JOIN generation g ON g.unit_id = u.id
+LEFT JOIN problem_version pv ON pv.id = g.problem_version_id
+LEFT JOIN problem_version cur ON cur.problem_id = p.id AND cur.is_current
+LEFT JOIN judgement j ON j.generation_id = g.id AND j.is_current
+LEFT JOIN test_set ts ON ts.id = j.test_set_id
+WHERE u.id = :unit_id"""
+PLUGINS = Path(__file__).parent / "datasette_plugins"
+
 MATRIX = "problem_matrix"
 MATRIX_TITLE = "Problem x model matrix: accepted / attempts per problem and configuration"
 LABELS_SQL = "SELECT DISTINCT config_label FROM v_problem_model ORDER BY config_label"
@@ -202,6 +220,8 @@ def datasette_metadata(db_name: str, tables: list[str], labels: list[str] | None
     leading with them and the views, vega charts (datasette-vega), no arbitrary SQL,
     and every table of `tables` outside PUBLIC_TABLES denied."""
     queries = canned_queries(labels or [])
+    attempt = {"title": "One attempt: statement, prompt, answer, code, verdict (v_results' unit_id links here)",
+               "sql": ATTEMPT_SQL}
     return {
         "title": "lcagent results",
         "description_html": home_html(db_name, queries),
@@ -209,7 +229,8 @@ def datasette_metadata(db_name: str, tables: list[str], labels: list[str] | None
         "databases": {db_name: {
             "description_html": home_html(db_name, queries),
             "allow_sql": False,
-            "queries": {name: {"title": q["title"], "sql": q["sql"]} for name, q in queries.items()},
+            "queries": {**{name: {"title": q["title"], "sql": q["sql"]} for name, q in queries.items()},
+                        ATTEMPT: attempt},
             "tables": {t: {"allow": False} for t in tables if t not in PUBLIC_TABLES},
         }},
         "plugins": {"datasette-vega": {}},
@@ -226,4 +247,4 @@ def datasette_command(db_path: Path, host: str, port: int, metadata_path: Path) 
     return ["datasette", "serve", str(db_path), "--host", host, "--port", str(port),
             "--metadata", str(metadata_path), "--setting", "sql_time_limit_ms", "5000",
             "--setting", "default_page_size", "200", "--setting", "default_allow_sql", "off",
-            "--setting", "allow_download", "off"]
+            "--setting", "allow_download", "off", "--plugins-dir", str(PLUGINS)]

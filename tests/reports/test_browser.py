@@ -418,6 +418,29 @@ def test_dashboard_vega_chart_of_acceptance_over_weeks(dashboard: str, module_tm
     assert_stayed_local(visit, url)
 
 
+def test_dashboard_v_results_rows_link_to_their_attempt(dashboard: str, module_tmp: Path,
+                                                        paper_sqlite_template: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(paper_sqlite_template)
+    unit_id, gen_id = conn.execute(
+        "SELECT u.id, g.id FROM unit u JOIN model_config mc ON mc.id = u.model_config_id JOIN problem p "
+        "ON p.id = u.problem_id JOIN generation g ON g.unit_id = u.id WHERE mc.name = 'paper-3b' "
+        "AND p.slug = 'w500-q4' AND u.attempt = 2").fetchone()
+    conn.close()
+    url = f"{dashboard}/paper/v_results?unit_id={unit_id}"
+    visit = dump_dom(module_tmp, url)
+    assert f'<a href="/paper/attempt?unit_id={unit_id}">{unit_id}</a>' in visit.stdout
+    assert_stayed_local(visit, url)
+    attempt = dump_dom(module_tmp, f"{dashboard}/paper/attempt?unit_id={unit_id}")
+    rows = [rows for _, rows in b.html_tables(attempt.stdout) if rows and "failing_test" in rows[0]]
+    assert rows, attempt.stdout[-2000:]
+    row = dict(zip(rows[0][0], rows[0][1], strict=True))
+    assert (row["generation_id"], row["result"], row["failing_test"]) == (str(gen_id), "Wrong Answer", "6")
+    assert "return a + b" in row["extracted_code"] and "Return a + b (w500-q4)." in row["statement"]
+    assert "Thinking about attempt 2" in row["reasoning"]
+
+
 def datasette_rows(dom: str) -> list[dict[str, str]]:
     tables = [rows for _, rows in b.html_tables(dom) if rows and "model_config" in rows[0]]
     assert tables, "no result table on the page"

@@ -59,6 +59,16 @@ def plant_secrets(db: Path) -> None:
         conn.close()
 
 
+def failed_units(db: Path) -> list[int]:
+    conn = sqlite3.connect(db)
+    try:
+        return [r[0] for r in conn.execute(
+            "SELECT g.unit_id FROM judgement j JOIN generation g ON g.id = j.generation_id "
+            "WHERE j.first_failure IS NOT NULL AND j.is_current")]
+    finally:
+        conn.close()
+
+
 def tables_and_views(db: Path) -> tuple[list[str], list[str]]:
     conn = sqlite3.connect(db)
     try:
@@ -157,6 +167,9 @@ def test_the_dashboard_serves_no_expected_output(secret_db: Path) -> None:
     with serving([lcagent, "dashboard", "--host", "127.0.0.1", "--port", str(port)],
                  lcagent_env(secret_db, folder / "data"), folder, folder / "dashboard.log", port) as base:
         answers = {url: fetch(url) for url in probe_urls(base, "paper", tables, views)}
+        for unit_id in failed_units(secret_db):  # the attempt pages of every failure (its first failing test)
+            answers.update({url: fetch(url) for url in (f"{base}/paper/attempt?unit_id={unit_id}",
+                                                        f"{base}/paper/attempt.json?unit_id={unit_id}")})
         answers.update(crawl(base, [f"{base}/", f"{base}/paper"], depth=2))
         leaks = [url for url, (_, body) in answers.items() if SECRET in body]
         assert leaks == [], f"the marker was served at {leaks[:10]}"
@@ -172,6 +185,9 @@ def test_the_dashboard_serves_no_expected_output(secret_db: Path) -> None:
             assert answers[f"{base}/paper/{view}.json"][0] == 200, view
         for name in CANNED:
             assert answers[f"{base}/paper/{name}.json"][0] == 200, name
+        unit_id = failed_units(secret_db)[0]
+        status, body = answers[f"{base}/paper/attempt.json?unit_id={unit_id}"]
+        assert status == 200 and '"failing_test"' in body and '"extracted_code"' in body  # the attempt is there
         status, body = answers[f"{base}/paper/v_results.json?_shape=array&_labels=on"]
         assert status == 200 and len(json.loads(body)) == 200  # a page of units
         assert answers[f"{base}/paper/unit.json"][0] == 200  # a public table
