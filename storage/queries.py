@@ -9,10 +9,11 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col
 
 from storage.models import (
+    AnySelect,
     Contest,
     Generation,
     Judgement,
@@ -49,42 +50,44 @@ class ResultRow:
     n: int
 
 
-def _window(q: sa.Select, start: datetime | None, end: datetime | None) -> sa.Select:
+def _window(q: AnySelect, start: datetime | None, end: datetime | None) -> AnySelect:
     if start is not None:
-        q = q.where(Problem.release_time >= start)
+        q = q.where(col(Problem.release_time) >= start)
     if end is not None:
-        q = q.where(Problem.release_time < end)
+        q = q.where(col(Problem.release_time) < end)
     return q
 
 
-_COLUMNS = (ModelConfig.id, ModelConfig.name, ModelConfig.config_hash, Model.name, Model.served_id,
-            Model.training_cutoff, Problem.id, Problem.slug, Problem.title, Problem.difficulty,
-            Contest.slug, Contest.start_time, Problem.release_time)
+_COLUMNS = (col(ModelConfig.id), col(ModelConfig.name), col(ModelConfig.config_hash), col(Model.name),
+            col(Model.served_id), col(Model.training_cutoff), col(Problem.id), col(Problem.slug), col(Problem.title),
+            col(Problem.difficulty), col(Contest.slug), col(Contest.start_time), col(Problem.release_time))
 
 
-def _joined(q: sa.Select, config_col: sa.ColumnElement, problem_col: sa.ColumnElement) -> sa.Select:
-    return (q.join(ModelConfig, ModelConfig.id == config_col).join(Model, Model.id == ModelConfig.model_id)
-            .join(Problem, Problem.id == problem_col).join(Contest, Contest.id == Problem.contest_id, isouter=True))
+def _joined(q: AnySelect, config_col: Mapped[int], problem_col: Mapped[int]) -> AnySelect:
+    return (q.join(ModelConfig, col(ModelConfig.id) == config_col)
+            .join(Model, col(Model.id) == col(ModelConfig.model_id))
+            .join(Problem, col(Problem.id) == problem_col)
+            .join(Contest, col(Contest.id) == col(Problem.contest_id), isouter=True))
 
 
 # a unit that failed for good (infrastructure, after every retry) has no result either
-_unfinished = sa.case((Unit.state == UnitState.FAILED, "failed"), else_="pending").label("unfinished")
+_unfinished = sa.case((col(Unit.state) == UnitState.FAILED, "failed"), else_="pending").label("unfinished")
 
 
 def results(session: Session, start: datetime | None = None, end: datetime | None = None,
             config_names: list[str] | None = None) -> list[ResultRow]:
     """Current results and pending units per (configuration, problem, result)."""
-    done = _joined(sa.select(*_COLUMNS, ResultCount.result, ResultCount.n).select_from(ResultCount),
-                   ResultCount.model_config_id, ResultCount.problem_id).where(ResultCount.n > 0)
+    done = _joined(sa.select(*_COLUMNS, col(ResultCount.result), col(ResultCount.n)).select_from(ResultCount),
+                   col(ResultCount.model_config_id), col(ResultCount.problem_id)).where(col(ResultCount.n) > 0)
     pending = _joined(
-        sa.select(*_COLUMNS, _unfinished, sa.func.count(Unit.id)).select_from(Unit)
-        .where(Unit.state != UnitState.JUDGED).group_by(*_COLUMNS, _unfinished),
-        Unit.model_config_id, Unit.problem_id)
+        sa.select(*_COLUMNS, _unfinished, sa.func.count(col(Unit.id))).select_from(Unit)
+        .where(col(Unit.state) != UnitState.JUDGED).group_by(*_COLUMNS, _unfinished),
+        col(Unit.model_config_id), col(Unit.problem_id))
     rows = []
     for q in (done, pending):
         q = _window(q, start, end)
         if config_names:
-            q = q.where(ModelConfig.name.in_(config_names))  # type: ignore[attr-defined]
+            q = q.where(col(ModelConfig.name).in_(config_names))
         rows += [ResultRow(*r) for r in session.execute(q).all()]
     return rows
 
@@ -95,7 +98,7 @@ class FailureRow:
     slug: str
     attempt: int
     result: str
-    first_failure: dict | None
+    first_failure: dict[str, Any] | None
     test_set_version: str | None
     unit_id: int | None = None
     generation_id: int | None = None
@@ -104,21 +107,21 @@ class FailureRow:
 def failures(session: Session, start: datetime | None = None, end: datetime | None = None,
              config_names: list[str] | None = None, limit: int = 500) -> list[FailureRow]:
     """Failed attempts with their verdict (or generation outcome) and first failing test."""
-    q = (sa.select(ModelConfig.name, Problem.slug, Unit.attempt,
-                   sa.func.coalesce(Judgement.verdict, Generation.outcome, type_=sa.String), Judgement.first_failure,
-                   TestSet.version, Unit.id, Generation.id)
+    q = (sa.select(col(ModelConfig.name), col(Problem.slug), col(Unit.attempt),
+                   sa.func.coalesce(col(Judgement.verdict), col(Generation.outcome), type_=sa.String),
+                   col(Judgement.first_failure), col(TestSet.version), col(Unit.id), col(Generation.id))
          .select_from(Unit)
-         .join(Generation, Generation.unit_id == Unit.id)
-         .join(Judgement, (Judgement.generation_id == Generation.id) & Judgement.is_current, isouter=True)
-         .join(TestSet, TestSet.id == Judgement.test_set_id, isouter=True)
-         .join(ModelConfig, ModelConfig.id == Unit.model_config_id)
-         .join(Problem, Problem.id == Unit.problem_id)
-         .where(Unit.state == UnitState.JUDGED)
-         .where(sa.or_(Judgement.verdict.is_(None), Judgement.verdict != "Accepted"))  # type: ignore[union-attr]
-         .order_by(Problem.release_time, Problem.slug, ModelConfig.name, Unit.attempt).limit(limit))
+         .join(Generation, col(Generation.unit_id) == col(Unit.id))
+         .join(Judgement, (col(Judgement.generation_id) == col(Generation.id)) & col(Judgement.is_current), isouter=True)
+         .join(TestSet, col(TestSet.id) == col(Judgement.test_set_id), isouter=True)
+         .join(ModelConfig, col(ModelConfig.id) == col(Unit.model_config_id))
+         .join(Problem, col(Problem.id) == col(Unit.problem_id))
+         .where(col(Unit.state) == UnitState.JUDGED)
+         .where(sa.or_(col(Judgement.verdict).is_(None), col(Judgement.verdict) != "Accepted"))
+         .order_by(col(Problem.release_time), col(Problem.slug), col(ModelConfig.name), col(Unit.attempt)).limit(limit))
     q = _window(q, start, end)
     if config_names:
-        q = q.where(ModelConfig.name.in_(config_names))  # type: ignore[attr-defined]
+        q = q.where(col(ModelConfig.name).in_(config_names))
     return [FailureRow(name, slug, attempt, str(result), ff, ver, unit_id, gen_id)
             for name, slug, attempt, result, ff, ver, unit_id, gen_id in session.execute(q).all()]
 
@@ -128,7 +131,7 @@ class ProvenanceRow:
     slug: str
     test_set_version: str
     n_tests: int  # tests a verdict compares: examples stored as not comparable are not counted
-    provenance: dict  # source -> comparable tests of that source
+    provenance: dict[str, int]  # source -> comparable tests of that source
     basis: str = "examples"  # what verdicts on the current set rest on (storage.models.TestBasis)
     oracle: str | None = None  # whose outputs its generated tests carry
     not_compared: int = 0  # tests run but never compared (an example whose output cannot be checked)
@@ -137,17 +140,17 @@ class ProvenanceRow:
 
 def test_provenance(session: Session, start: datetime | None = None,
                     end: datetime | None = None) -> list[ProvenanceRow]:
-    q = (sa.select(Problem.slug, TestSet.id, TestSet.version, TestSet.basis, TestSet.oracle, Problem.source)
-         .select_from(Problem).join(TestSet, (TestSet.problem_id == Problem.id) & TestSet.is_current)
-         .order_by(Problem.release_time, Problem.slug))
+    q = (sa.select(col(Problem.slug), col(TestSet.id), col(TestSet.version), col(TestSet.basis),
+                   col(TestSet.oracle), col(Problem.source))
+         .select_from(Problem).join(TestSet, (col(TestSet.problem_id) == col(Problem.id)) & col(TestSet.is_current))
+         .order_by(col(Problem.release_time), col(Problem.slug)))
     sets = session.execute(_window(q, start, end)).all()
     counts: dict[int, dict[tuple[str, bool], int]] = {}
     ids = [set_id for _, set_id, *_ in sets]
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        by_source = (TestCase.test_set_id, TestCase.source, TestCase.comparable)
+        by_source = (col(TestCase.test_set_id), col(TestCase.source), col(TestCase.comparable))
         for set_id, source, comparable, n in session.execute(
-                sa.select(*by_source, sa.func.count())
-                .where(TestCase.test_set_id.in_(chunk))  # type: ignore[attr-defined]
+                sa.select(*by_source, sa.func.count()).where(col(TestCase.test_set_id).in_(chunk))
                 .group_by(*by_source)).all():
             counts.setdefault(set_id, {})[(source, bool(comparable))] = n
     rows = []
@@ -177,20 +180,21 @@ class LeetCodeRow:
 
 def leetcode_verdicts(session: Session, start: datetime | None = None, end: datetime | None = None,
                       config_names: list[str] | None = None) -> list[LeetCodeRow]:
-    q = (sa.select(ModelConfig.name, Problem.slug, Unit.attempt, LeetCodeJudgement.verdict, Judgement.verdict,
-                   TestSet.basis, LeetCodeJudgement.passed, LeetCodeJudgement.total, LeetCodeJudgement.submission_id)
+    q = (sa.select(col(ModelConfig.name), col(Problem.slug), col(Unit.attempt), col(LeetCodeJudgement.verdict),
+                   col(Judgement.verdict), col(TestSet.basis), col(LeetCodeJudgement.passed),
+                   col(LeetCodeJudgement.total), col(LeetCodeJudgement.submission_id))
          .select_from(LeetCodeJudgement)
-         .join(Generation, Generation.id == LeetCodeJudgement.generation_id)
-         .join(Unit, Unit.id == Generation.unit_id)
-         .join(Problem, Problem.id == Unit.problem_id)
-         .join(ModelConfig, ModelConfig.id == Unit.model_config_id)
-         .join(Judgement, (Judgement.generation_id == Generation.id) & Judgement.is_current, isouter=True)
-         .join(TestSet, TestSet.id == Judgement.test_set_id, isouter=True)
-         .where(LeetCodeJudgement.state == SubmitState.JUDGED)
-         .order_by(Problem.release_time, Problem.slug, ModelConfig.name, Unit.attempt))
+         .join(Generation, col(Generation.id) == col(LeetCodeJudgement.generation_id))
+         .join(Unit, col(Unit.id) == col(Generation.unit_id))
+         .join(Problem, col(Problem.id) == col(Unit.problem_id))
+         .join(ModelConfig, col(ModelConfig.id) == col(Unit.model_config_id))
+         .join(Judgement, (col(Judgement.generation_id) == col(Generation.id)) & col(Judgement.is_current), isouter=True)
+         .join(TestSet, col(TestSet.id) == col(Judgement.test_set_id), isouter=True)
+         .where(col(LeetCodeJudgement.state) == SubmitState.JUDGED)
+         .order_by(col(Problem.release_time), col(Problem.slug), col(ModelConfig.name), col(Unit.attempt)))
     q = _window(q, start, end)
     if config_names:
-        q = q.where(ModelConfig.name.in_(config_names))  # type: ignore[attr-defined]
+        q = q.where(col(ModelConfig.name).in_(config_names))
     return [LeetCodeRow(name, slug, attempt, str(lc), None if local is None else str(local), basis, passed, total, sid)
             for name, slug, attempt, lc, local, basis, passed, total, sid in session.execute(q).all()]
 
@@ -244,7 +248,7 @@ def attempts(session: Session, start: datetime | None = None, end: datetime | No
          .join(Problem, col(Problem.id) == col(Unit.problem_id))
          .join(Generation, col(Generation.unit_id) == col(Unit.id), isouter=True)
          .join(ProblemVersion, col(ProblemVersion.id) == col(Generation.problem_version_id), isouter=True)
-         .join(current, (current.problem_id == col(Problem.id)) & current.is_current, isouter=True)
+         .join(current, (col(current.problem_id) == col(Problem.id)) & col(current.is_current), isouter=True)
          .join(Judgement, (col(Judgement.generation_id) == col(Generation.id)) & col(Judgement.is_current),
                isouter=True)
          .join(TestSet, col(TestSet.id) == col(Judgement.test_set_id), isouter=True)
@@ -266,4 +270,4 @@ def attempts(session: Session, start: datetime | None = None, end: datetime | No
 
 def config_names(session: Session) -> list[str]:
     """Every model configuration name stored (a report's --models must name some)."""
-    return sorted(session.execute(sa.select(ModelConfig.name).distinct()).scalars())  # type: ignore[arg-type]
+    return sorted(session.execute(sa.select(col(ModelConfig.name)).distinct()).scalars())
