@@ -161,7 +161,7 @@ def read_status(engine: Engine, now: datetime | None = None) -> Status:
         rows = s.execute(sa.select(U.id, U.state, U.attempt, U.last_error, U.updated_at, MC.name, P.slug)
                          .select_from(U).join(MC, MC.id == U.model_config_id).join(P, P.id == U.problem_id)
                          .where(U.last_error.is_not(None), U.state != "judged")  # type: ignore[union-attr]
-                         .order_by(U.updated_at.desc()).limit(5)).all()  # type: ignore[attr-defined]
+                         .order_by(U.updated_at.desc(), U.id.desc()).limit(5)).all()  # type: ignore[attr-defined]
         for uid, state, attempt, error, updated, name, slug in rows:
             what = {"generated": "judge", "pending": "endpoint", "failed": "given up"}.get(str(state), str(state))
             errors.append((_utc(updated), f"{what}, unit {uid} ({name}, {slug} #{attempt}, {state})",  # type: ignore[arg-type]

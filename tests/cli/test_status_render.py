@@ -22,7 +22,6 @@ from storage import models, open_database
 from storage.engine import session_scope
 
 PACK = Path(__file__).parents[1] / "data" / "packs" / "demo"
-NOW = datetime.now(UTC) + timedelta(minutes=1)  # later than the jobs' first runs, before the weekly report
 
 
 def unit_ids(engine: sa.Engine, config_id: int) -> list[int]:
@@ -47,15 +46,15 @@ def test_status_explains_errors_waits_and_jobs(tmp_path: Path) -> None:
     b = register_model(engine, ModelSpec(name="beta", served_id="b"), "b")
     assert plan_units(engine, a, None, ("pack",)) == n and plan_units(engine, b, None, ("pack",)) == n
     ua, ub = unit_ids(engine, a), unit_ids(engine, b)
-    t1, t2 = datetime(2029, 12, 1, 8, 0, tzinfo=UTC), datetime(2029, 12, 1, 9, 30, tzinfo=UTC)
+    t0, t1, t2 = (datetime(2029, 12, 1, h, m, tzinfo=UTC) for h, m in ((7, 0), (8, 0), (9, 30)))
     # alpha: one unit generated whose judging failed; one retrying later after an endpoint error
     set_unit(engine, ua[0], state="generated", last_error="sandbox unavailable: Docker does not answer",
              updated_at=t1)
     set_unit(engine, ua[1], state="pending", last_error="HTTP 500 from http://gpu1:8000/v1",
-             next_attempt_at=NOW + timedelta(minutes=5), updated_at=t2)
+             next_attempt_at=(retry_at := datetime.now(UTC) + timedelta(hours=1)), updated_at=t2)
     # beta: every unit given up on but one, which is judged
     for uid in ub[1:]:
-        set_unit(engine, uid, state="failed", last_error="endpoint timed out", updated_at=t1)
+        set_unit(engine, uid, state="failed", last_error="endpoint timed out", updated_at=t0)
     set_unit(engine, ub[0], state="judged")
     record_waiting(engine, ["model alpha waits: http://gpu1:8000/v1 is not reachable: Connection error.",
                             "judging waits: sandbox unavailable: Docker does not answer"])
@@ -63,14 +62,15 @@ def test_status_explains_errors_waits_and_jobs(tmp_path: Path) -> None:
     scheduler.start(paused=True)  # the jobs are stored, none runs
     scheduler.shutdown(wait=False)
     run_id = daemon_started(engine)  # this process plays the daemon
+    now = datetime.now(UTC) + timedelta(seconds=30)  # after the jobs' first runs, before the weekly report
 
-    st = read_status(engine, now=NOW)
-    out = render(st, now=NOW)
+    st = read_status(engine, now=now)
+    out = render(st, now=now)
 
     assert out[0].startswith("daemon: running (pid ")
     i = out.index(next(line for line in out if line.startswith("waiting (since ")))
     assert out[i + 1] == (f"  alpha: {n - 1} units wait for its endpoint: http://gpu1:8000/v1 is not reachable: "
-                          f"Connection error.; 1 unit retrying from {fmt(NOW + timedelta(minutes=5))} after errors, "
+                          f"Connection error.; 1 unit retrying from {fmt(retry_at)} after errors, "
                           "the last: HTTP 500 from http://gpu1:8000/v1; 1 generated unit waits for the judge")
     assert out[i + 2] == f"  beta: {n - 1} units given up after errors (`lcagent retry-failed` queues them again)"
     assert out[i + 3] == "  judging waits: sandbox unavailable: Docker does not answer"
@@ -79,7 +79,7 @@ def test_status_explains_errors_waits_and_jobs(tmp_path: Path) -> None:
                          "pending): HTTP 500 from http://gpu1:8000/v1")
     assert errors[1] == (f"  2029-12-01 08:00:00 UTC  judge, unit {ua[0]} (alpha, {loaded.problems[0].slug} #1, "
                          "generated): sandbox unavailable: Docker does not answer")
-    assert errors[2].startswith(f"  2029-12-01 08:00:00 UTC  given up, unit {ub[1]} (beta, ")
+    assert errors[2].startswith(f"  2029-12-01 07:00:00 UTC  given up, unit {ub[-1]} (beta, ")  # the latest first
     # stored jobs: the processing job was due at start (due now, for a running daemon), the weekly report
     # is to come
     jobs = out[out.index("next jobs:") + 1:]
@@ -93,6 +93,6 @@ def test_status_explains_errors_waits_and_jobs(tmp_path: Path) -> None:
 
     # without a daemon, a job whose time has passed is stale: only those still to come are listed
     daemon_stopped(engine, run_id)
-    out = render(read_status(engine, now=NOW), now=NOW)
+    out = render(read_status(engine, now=now), now=now)
     jobs = out[out.index("next jobs (stored; they run only while a daemon runs, none does now):") + 1:]
     assert [line.split(":")[0] for line in jobs] == ["job weekly-report"], jobs
