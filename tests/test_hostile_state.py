@@ -22,7 +22,7 @@ from judge.image import image_tag
 from judge.judging import DockerJudge
 from judge.problem import Limits
 from judge.sandbox import LABEL, SandboxConfig, SandboxPool
-from judge.verdict import Verdict
+from judge.verdict import JudgeResult, Verdict
 from tests.support import function_problem
 from tests.test_hostile import (
     ADD,
@@ -318,15 +318,19 @@ def crash_judge() -> Iterator[DockerJudge]:
         yield DockerJudge(pool)
 
 
-@pytest.mark.docker
-def test_a_submission_that_takes_two_fresh_sandboxes_down_gets_a_verdict(crash_judge):
-    client = crash_judge.pool.client
+def _judged_while_killing(judge: DockerJudge, times: int) -> tuple[list[str], JudgeResult]:
+    """TAKE_ME_DOWN judged while the first `times` containers running it are killed."""
     stop = threading.Event()
-    killed = _kill_when_running(client, 2, stop)
+    killed = _kill_when_running(judge.pool.client, times, stop)
     try:
-        result = crash_judge.judge(ADD_ONE, TAKE_ME_DOWN, limits=ROOMY)
+        return killed, judge.judge(ADD_ONE, TAKE_ME_DOWN, limits=ROOMY)
     finally:
         stop.set()
+
+
+@pytest.mark.docker
+def test_a_submission_that_takes_two_fresh_sandboxes_down_gets_a_verdict(crash_judge):
+    killed, result = _judged_while_killing(crash_judge, 2)
     assert len(killed) == 2, f"the harness should have rerun it once in a fresh container: {killed}"
     assert result.verdict is RE, explain(result)
     assert result.first_failure is not None and result.first_failure.test is None
@@ -336,13 +340,7 @@ def test_a_submission_that_takes_two_fresh_sandboxes_down_gets_a_verdict(crash_j
 
 @pytest.mark.docker
 def test_one_crash_then_a_clean_rerun_is_judged_by_the_rerun(crash_judge):
-    client = crash_judge.pool.client
-    stop = threading.Event()
-    killed = _kill_when_running(client, 1, stop)
-    try:
-        result = crash_judge.judge(ADD_ONE, TAKE_ME_DOWN, limits=ROOMY)
-    finally:
-        stop.set()
+    killed, result = _judged_while_killing(crash_judge, 1)
     assert len(killed) == 1
     assert result.verdict is AC, explain(result)
 
