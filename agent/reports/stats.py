@@ -18,8 +18,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-
-from scipy.stats import binomtest, fisher_exact
+from statistics import NormalDist
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,34 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float] | No
         return None
     if not 0 <= k <= n:
         raise ValueError(f"{k} successes in {n} trials")
-    ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
-    return (max(0.0, float(ci.low)), min(1.0, float(ci.high)))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    # at 0/n and n/n the bound is exactly 0 or 1 (the closed form only to rounding)
+    return (0.0 if k == 0 else max(0.0, centre - half), 1.0 if k == n else min(1.0, centre + half))
+
+
+def fisher_exact_two_sided(table: list[list[int]]) -> tuple[float, float | None]:
+    """(p-value, sample odds ratio) of Fisher's exact test on a 2x2 table: the sum
+    of the hypergeometric probabilities of every table with the observed margins
+    that is no more likely than the observed one (with scipy's relative tolerance
+    of 1e-7 for ties). The odds ratio is None when it is 0/0, inf when x/0."""
+    (a, b), (c, d) = table
+    row1, col1, n = a + b, a + c, a + b + c + d
+
+    def log_comb(m: int, j: int) -> float:
+        return math.lgamma(m + 1) - math.lgamma(j + 1) - math.lgamma(m - j + 1)
+
+    def log_prob(x: int) -> float:
+        return log_comb(col1, x) + log_comb(n - col1, row1 - x) - log_comb(n, row1)
+
+    observed = log_prob(a) + math.log1p(1e-7)
+    p = sum(math.exp(lp) for x in range(max(0, row1 + col1 - n), min(row1, col1) + 1)
+            if (lp := log_prob(x)) <= observed)
+    odds = None if a * d == 0 and b * c == 0 else (math.inf if b * c == 0 else a * d / (b * c))
+    return min(1.0, p), odds
 
 
 def pass_at_1(per_problem: Iterable[tuple[int, int]]) -> float | None:
@@ -67,9 +92,8 @@ def compare_cutoff(before: Rate, after: Rate) -> CutoffComparison:
     if before.n == 0 or after.n == 0:
         return CutoffComparison(before, after, None, None)
     table = [[before.k, before.n - before.k], [after.k, after.n - after.k]]
-    res = fisher_exact(table, alternative="two-sided")
-    odds = float(res.statistic)
-    return CutoffComparison(before, after, float(res.pvalue), odds if odds == odds else None)
+    p_value, odds = fisher_exact_two_sided(table)
+    return CutoffComparison(before, after, p_value, odds)
 
 
 @dataclass(frozen=True)

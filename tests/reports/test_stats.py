@@ -11,6 +11,7 @@ from fractions import Fraction
 import pytest
 
 from agent.reports.stats import Rate, compare_cutoff, interval_text, pass_at_1, percent, wilson
+from tests.reports import builders as b
 
 Z95 = 1.959963984540054  # the 97.5% normal quantile
 
@@ -147,6 +148,19 @@ def test_fisher_hand_values_for_the_tiny_tables() -> None:
 def test_fisher_odds_ratio() -> None:
     assert compare_cutoff(Rate(3, 4), Rate(1, 4)).odds_ratio == pytest.approx(9.0)  # (3*3)/(1*1)
     assert compare_cutoff(Rate(2, 4), Rate(2, 4)).odds_ratio == pytest.approx(1.0)
+
+
+def test_fisher_odds_ratio_at_the_edges() -> None:
+    assert compare_cutoff(Rate(4, 4), Rate(2, 4)).odds_ratio == math.inf  # x/0
+    assert compare_cutoff(Rate(4, 4), Rate(4, 4)).odds_ratio is None  # 0/0
+    assert compare_cutoff(Rate(0, 4), Rate(2, 4)).odds_ratio == 0.0
+
+
+def test_fisher_on_large_tables_matches_the_enumeration() -> None:
+    """Thousands of attempts: the log-space sum stays exact to float precision."""
+    for table in ([[1200, 300], [1100, 400]], [[5, 2995], [30, 2970]]):
+        p = compare_cutoff(Rate(table[0][0], sum(table[0])), Rate(table[1][0], sum(table[1]))).p_value
+        assert p == pytest.approx(b.fisher_p(table), rel=1e-9)
 
 
 def test_fisher_needs_data_on_both_sides() -> None:
