@@ -17,15 +17,13 @@ from __future__ import annotations
 import os
 import socket
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from agent.sources.sync import SyncReport
 from agent.sync_hint import unreachable_hint
-from storage import models, repo
+from storage import repo
 from storage.engine import session_scope
-from storage.models import utcnow
+from storage.models import id_of, utcnow
 
 DAEMON, SYNC, WAITING = "daemon", "sync", "waiting"
 
@@ -44,13 +42,11 @@ def daemon_stopped(engine: Engine, run_id: int) -> None:
 def _note(engine: Engine, kind: str, status: str, note: str | None) -> None:
     now = utcnow()
     with session_scope(engine) as s:
-        last = s.exec(select(models.Run).where(models.Run.kind == kind)
-                      .order_by(models.Run.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        last = repo.latest_run(s, kind)
         if last is not None and last.status == status and (last.note or None) == note:
-            s.exec(sa.update(models.Run).where(models.Run.id == last.id).values(finished_at=now))
+            repo.extend_run(s, id_of(last), now)
             return
-        s.add(models.Run(kind=kind, status=status, host=socket.gethostname(), note=note,
-                         started_at=now, finished_at=now))
+        repo.add_run(s, kind, status, host=socket.gethostname(), note=note, at=now)
 
 
 def record_sync(engine: Engine, report: SyncReport) -> None:
@@ -69,11 +65,9 @@ def record_waiting(engine: Engine, reasons: list[str]) -> None:
         _note(engine, WAITING, "waiting", "\n".join(reasons))
         return
     with session_scope(engine) as s:
-        last = s.exec(select(models.Run).where(models.Run.kind == WAITING)
-                      .order_by(models.Run.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        last = repo.latest_run(s, WAITING)
         if last is not None and last.status == "waiting":
-            s.exec(sa.update(models.Run).where(models.Run.id == last.id)
-                   .values(status="cleared", finished_at=utcnow()))
+            repo.set_run_status(s, id_of(last), "cleared")
 
 
 def record_cycle(engine: Engine, report: object, *, waiting: bool = True) -> None:

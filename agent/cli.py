@@ -625,15 +625,14 @@ def daemon_cmd() -> None:
 def status_cmd() -> None:
     """Whether a daemon runs (pid, host, since), contests and units, each model's score,
     the last sync, what each waiting model waits for, recent errors, the next jobs."""
-    import sqlalchemy as sa
-
     from agent.config_show import mask_urls
     from agent.status import read_status, render
     from storage import open_database
+    from storage.status_queries import has_results
 
     url = _settings().db_url()
     engine = open_database(url, read_only=True)
-    if not sa.inspect(engine).has_table("unit"):
+    if not has_results(engine):
         typer.echo(f"no results yet in {mask_urls(url)}: `lcagent run`, `lcagent eval` or `lcagent daemon` fill it")
         return
     for line in render(read_status(engine)):

@@ -12,14 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-import sqlalchemy as sa
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from agent.generation.config import ModelSpec, Sampling
 from agent.settings import Settings
 from agent.sources.sync import SyncReport
-from storage import models
+from storage import repo
 from storage.engine import session_scope
 
 
@@ -57,14 +56,8 @@ def model_spec(o: EvalOptions) -> ModelSpec:
 
 def selected_problems(engine: Engine, contests: list[str], since: datetime | None) -> list[tuple[int, str]]:
     """(id, slug) of the problems of these contests released at or after `since`."""
-    P, C = models.Problem, models.Contest
-    q = sa.select(P.id, P.slug).select_from(P).outerjoin(C, C.id == P.contest_id)
-    if contests:
-        q = q.where(C.slug.in_(contests))  # type: ignore[attr-defined]
-    if since is not None:
-        q = q.where(P.release_time >= since)  # type: ignore[operator]
     with session_scope(engine) as s:
-        return [(int(i), str(slug)) for i, slug in s.execute(q.order_by(P.release_time, P.slug)).all()]
+        return repo.released_problems(s, contests, since)
 
 
 def prepare_eval(settings: Settings, engine: Engine, o: EvalOptions,

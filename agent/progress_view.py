@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import time
 
-import sqlalchemy as sa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import Engine
 
 from agent.pipeline import Pipeline
 from agent.pipeline import Progress as PipelineProgress
-from storage import models, repo
+from storage import repo
 from storage.engine import session_scope
 from storage.models import utcnow
+from storage.status_queries import generations_without_code
 
 
 class PipelineView:
@@ -51,11 +51,8 @@ class PipelineView:
     def _not_for_the_judge(self) -> int:
         if not self.config_ids:
             return 0
-        G = models.Generation
         with session_scope(self.engine) as s:
-            return int(s.execute(sa.select(sa.func.count()).select_from(G).where(
-                G.model_config_id.in_(self.config_ids), G.outcome != models.Outcome.CODE,  # type: ignore[attr-defined]
-                G.created_at >= self.started)).scalar_one())
+            return generations_without_code(s, self.config_ids, self.started)
 
     def line(self) -> str:
         """`generate 12/40 done, judge 8/40 done` (the stages this command runs)."""

@@ -17,13 +17,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from agent.reports.data import basis_label
 from agent.reports.stats import Rate, wilson
-from storage import models
 from storage.engine import session_scope
+from storage.status_queries import score_rows
 
 ACCEPTED = "Accepted"
 
@@ -54,20 +53,8 @@ HEADER = ["model", "accepted", "rate", "95% CI", "tests", "no code", "truncated"
 def read_scores(engine: Engine, *, config_ids: Sequence[int] | None = None,
                 problem_ids: Sequence[int] | None = None) -> list[Score]:
     """One Score per model configuration with units (of these problems), by label."""
-    U, G, J, T, MC = models.Unit, models.Generation, models.Judgement, models.TestSet, models.ModelConfig
-    q = (sa.select(MC.id, MC.name, MC.config_hash, U.state, G.outcome, J.verdict, T.basis, T.oracle, sa.func.count())
-         .select_from(U)
-         .join(MC, MC.id == U.model_config_id)
-         .outerjoin(G, G.unit_id == U.id)
-         .outerjoin(J, (J.generation_id == G.id) & J.is_current)  # type: ignore[arg-type]
-         .outerjoin(T, T.id == J.test_set_id)
-         .group_by(MC.id, MC.name, MC.config_hash, U.state, G.outcome, J.verdict, T.basis, T.oracle))
-    if config_ids is not None:
-        q = q.where(MC.id.in_(list(config_ids)))  # type: ignore[union-attr]
-    if problem_ids is not None:
-        q = q.where(U.problem_id.in_(list(problem_ids)))  # type: ignore[attr-defined]
     with session_scope(engine) as s:
-        rows = s.execute(q).all()
+        rows = score_rows(s, config_ids=config_ids, problem_ids=problem_ids)
     hashes: dict[str, set[str]] = defaultdict(set)
     for _, name, h, *_rest in rows:
         hashes[name].add(h)

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from agent.activity import DAEMON, SYNC, WAITING
 from agent.scoreboard import Score, read_scores
-from storage import models, repo
+from storage import repo
+from storage import status_queries as q
 from storage.engine import session_scope
 
 _WAITS = re.compile(r"^model (.+?) waits: (.*)$", re.DOTALL)
@@ -59,9 +60,8 @@ def _utc(t: datetime | None) -> datetime | None:
     return None if t is None else (t.replace(tzinfo=UTC) if t.tzinfo is None else t)
 
 
-def _daemon(s: object) -> Daemon:
-    row = s.exec(select(models.Run).where(models.Run.kind == DAEMON)  # type: ignore[attr-defined]
-                 .order_by(models.Run.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+def _daemon(s: Any) -> Daemon:
+    row = repo.latest_run(s, DAEMON)
     if row is None:
         return Daemon("never")
     parts = (row.host or "").split(":")
@@ -82,16 +82,11 @@ def _units(n: int, what: str = "units") -> str:
     return f"{n} {what[:-1] if n == 1 and what.endswith('s') else what}"
 
 
-def _model_waits(s: object, now: datetime, waiting: list[str], daemon_runs: bool) -> list[ModelWait]:
+def _model_waits(s: Any, now: datetime, waiting: list[str], daemon_runs: bool) -> list[ModelWait]:
     """Per model: what its unfinished units wait for, generation and judging apart."""
-    U, MC = models.Unit, models.ModelConfig
-    q = (sa.select(MC.name, U.state, U.next_attempt_at, U.last_error)
-         .select_from(U).join(MC, MC.id == U.model_config_id)
-         .where(U.state.in_(["pending", "generating", "generated", "judging", "failed"]))  # type: ignore[attr-defined]
-         .order_by(U.updated_at))
     count: dict[str, dict[str, int]] = {}
     later: dict[tuple[str, str], list[tuple[datetime, str | None]]] = {}  # (model, stage) -> retries
-    for name, state, next_at, error in s.execute(q).all():  # type: ignore[attr-defined]
+    for name, state, next_at, error in q.unfinished_units(s):
         stage = {"pending": "generate", "generating": "generate", "generated": "judge", "judging": "judge"}.get(
             str(state), "failed")
         c = count.setdefault(name, {"generate": 0, "judge": 0, "failed": 0})
@@ -135,34 +130,27 @@ def read_status(engine: Engine, now: datetime | None = None) -> Status:
     now = now or datetime.now(UTC)
     st = Status()
     with session_scope(engine) as s:
-        st.contests = s.exec(select(sa.func.count(models.Contest.id))).one()
-        latest = s.exec(select(models.Contest).order_by(models.Contest.start_time.desc())).first()  # type: ignore[attr-defined]
+        st.contests = q.contest_count(s)
+        latest = q.latest_contest(s)
         if latest:
             st.latest_contest, st.latest_contest_start = latest.slug, latest.start_time
-        st.problems = s.exec(select(sa.func.count(models.Problem.id))).one()
+        st.problems = q.problem_count(s)
         st.units = repo.unit_counts(s)
         st.daemon = _daemon(s)
-        run = models.Run
-        sync_row = s.exec(select(run).where(run.kind == SYNC).order_by(run.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        sync_row = repo.latest_run(s, SYNC)
         if sync_row is not None:
             st.last_sync = (_utc(sync_row.finished_at or sync_row.started_at), sync_row.status, sync_row.note or "")  # type: ignore[assignment]
-        wait_row = s.exec(select(run).where(run.kind == WAITING).order_by(run.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        wait_row = repo.latest_run(s, WAITING)
         if wait_row is not None and wait_row.status == "waiting":
             st.waiting = (wait_row.note or "").splitlines()
             st.waiting_since = (_utc(wait_row.started_at), _utc(wait_row.finished_at or wait_row.started_at))  # type: ignore[assignment]
         st.models_waiting = _model_waits(s, now, st.waiting, st.daemon.state in ("running", "unknown"))
         errors: list[tuple[datetime, str, str]] = []
-        for r in s.exec(select(run).where(run.kind == SYNC, run.status == "failed")
-                        .order_by(run.id.desc()).limit(3)).all():  # type: ignore[union-attr]
+        for r in q.recent_runs(s, SYNC, "failed", 3):
             for line in (r.note or "").splitlines():
                 if not line.startswith("hint: "):
                     errors.append((_utc(r.finished_at or r.started_at), "sync", line))  # type: ignore[arg-type]
-        U, MC, P = models.Unit, models.ModelConfig, models.Problem
-        rows = s.execute(sa.select(U.id, U.state, U.attempt, U.last_error, U.updated_at, MC.name, P.slug)
-                         .select_from(U).join(MC, MC.id == U.model_config_id).join(P, P.id == U.problem_id)
-                         .where(U.last_error.is_not(None), U.state != "judged")  # type: ignore[union-attr]
-                         .order_by(U.updated_at.desc(), U.id.desc()).limit(5)).all()  # type: ignore[attr-defined]
-        for uid, state, attempt, error, updated, name, slug in rows:
+        for uid, state, attempt, error, updated, name, slug in q.recent_unit_errors(s, 5):
             what = {"generated": "judge", "pending": "endpoint", "failed": "given up"}.get(str(state), str(state))
             errors.append((_utc(updated), f"{what}, unit {uid} ({name}, {slug} #{attempt}, {state})",  # type: ignore[arg-type]
                            error or ""))
@@ -172,7 +160,7 @@ def read_status(engine: Engine, now: datetime | None = None) -> Status:
         from agent.daemon import next_jobs
 
         jobs = next_jobs(engine)
-    except sa.exc.SQLAlchemyError:  # no job table yet: the daemon never ran
+    except SQLAlchemyError:  # no job table yet: the daemon never ran
         jobs = []
     st.next_jobs = sorted(((i, t) for i, t in jobs if t is not None and _utc(t) > now), key=lambda j: j[1])  # type: ignore[misc]
     st.due_jobs = sorted(((i, t) for i, t in jobs if t is not None and _utc(t) <= now), key=lambda j: j[1])  # type: ignore[misc]

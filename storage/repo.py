@@ -43,6 +43,7 @@ from storage.models import (
     ResultWeekCount,
     Run,
     TestCase,
+    TestGeneration,
     TestSet,
     Unit,
     UnitState,
@@ -187,6 +188,41 @@ def problem_listing(session: Session, contest: str | None = None) -> list[tuple[
     return [tuple(r) for r in session.execute(q).all()]
 
 
+def contest_problem_counts(session: Session, site: str) -> list[tuple[str, datetime, int | None, int]]:
+    """(slug, start time, questions announced, problems stored) of every contest of `site`."""
+    q = (sa.select(col(Contest.slug), col(Contest.start_time), col(Contest.n_questions), sa.func.count(col(Problem.id)))
+         .join(Problem, col(Problem.contest_id) == col(Contest.id), isouter=True)
+         .where(col(Contest.site) == site)
+         .group_by(col(Contest.id)))
+    return [(slug, start, n_questions, n) for slug, start, n_questions, n in session.execute(q).all()]
+
+
+def contest_problem_ids(session: Session, contest: str) -> list[int]:
+    """The ids of the problems stored for a contest (by its slug), in id order."""
+    q = (select(col(Problem.id)).join(Contest, col(Contest.id) == col(Problem.contest_id))
+         .where(col(Contest.slug) == contest).order_by(col(Problem.id)))
+    return [i for i in session.exec(q).all() if i is not None]
+
+
+def released_problems(session: Session, contests: Sequence[str] = (),
+                      since: datetime | None = None) -> list[tuple[int, str]]:
+    """(id, slug) of the problems of these contests (any, when none are named)
+    released at or after `since`, in release order."""
+    q = sa.select(col(Problem.id), col(Problem.slug)).select_from(Problem).outerjoin(
+        Contest, col(Contest.id) == col(Problem.contest_id))
+    if contests:
+        q = q.where(col(Contest.slug).in_(list(contests)))
+    if since is not None:
+        q = q.where(col(Problem.release_time) >= since)
+    return [(int(i), str(slug)) for i, slug in session.execute(
+        q.order_by(col(Problem.release_time), col(Problem.slug))).all()]
+
+
+def hidden_test_generations(session: Session, problem_id: int) -> list[TestGeneration]:
+    """The hidden-test generations of a problem (one per oracle)."""
+    return list(session.exec(select(TestGeneration).where(col(TestGeneration.problem_id) == problem_id)).all())
+
+
 def current_test_set(session: Session, problem_id: int) -> TestSet:
     ts = session.exec(select(TestSet).where(col(TestSet.problem_id) == problem_id, col(TestSet.is_current))).first()
     if ts is None:
@@ -299,6 +335,28 @@ def start_run(session: Session, kind: str, host: str = "", settings: dict[str, A
 
 def finish_run(session: Session, run_id: int, status: str = "done", note: str | None = None) -> None:
     session.exec(sa.update(Run).where(col(Run.id) == run_id).values(status=status, note=note, finished_at=utcnow()))
+
+
+def latest_run(session: Session, kind: str) -> Run | None:
+    """The newest run of a kind."""
+    return session.exec(select(Run).where(col(Run.kind) == kind).order_by(col(Run.id).desc()).limit(1)).first()
+
+
+def add_run(session: Session, kind: str, status: str, *, host: str, note: str | None, at: datetime) -> Run:
+    """A run that started and finished at `at` (a note of what the service saw)."""
+    run = Run(kind=kind, status=status, host=host, note=note, started_at=at, finished_at=at)
+    session.add(run)
+    return run
+
+
+def extend_run(session: Session, run_id: int, finished_at: datetime) -> None:
+    """The run still holds at `finished_at` (its last sighting moves)."""
+    session.exec(sa.update(Run).where(col(Run.id) == run_id).values(finished_at=finished_at))
+
+
+def set_run_status(session: Session, run_id: int, status: str) -> None:
+    """A new status for a run, finished now; its note is kept."""
+    session.exec(sa.update(Run).where(col(Run.id) == run_id).values(status=status, finished_at=utcnow()))
 
 
 # ----------------------------------------------------------------------- units

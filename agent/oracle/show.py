@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
-from storage import models, repo, test_sets
+from storage import repo, test_sets
 from storage.engine import session_scope
 
 
@@ -16,8 +15,7 @@ def problem_ids(engine: Engine, slugs: Sequence[str] = (), contest: str | None =
     with session_scope(engine) as s:
         ids = [repo.get_problem(s, slug).id for slug in slugs]
         if contest:
-            found = s.exec(select(models.Problem.id).join(models.Contest, models.Contest.id == models.Problem.contest_id)
-                           .where(models.Contest.slug == contest).order_by(models.Problem.id)).all()
+            found = repo.contest_problem_ids(s, contest)
             if not found:
                 from storage.errors import NotFound
 
@@ -51,7 +49,7 @@ def describe(engine: Engine, slug: str) -> list[str]:
             rule = (ts.origin or {}).get("rule", "-")
             lines.append(f" {mark} {ts.id:>5} {ts.version} {ts.kind:<9} {ts.basis!s:<9} {ts.n_tests:>4} tests"
                          f"  rule {rule}  {ts.created_at:%Y-%m-%d %H:%M}")
-        rows = s.exec(select(models.TestGeneration).where(models.TestGeneration.problem_id == problem.id)).all()
+        rows = repo.hidden_test_generations(s, problem.id)
         for row in rows:
             st = row.stats or {}
             timing = ", ".join(f"{k} {st[k]}" for k in ("generate_s", "oracle_s", "oracle_calls") if k in st)

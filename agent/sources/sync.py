@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from agent.problem_store import store_problems
 from agent.sources.errors import CloudflareChallenge, ContestNotStarted, SourceError
@@ -33,7 +31,7 @@ from agent.sources.leetcode_parse import contest_ref, flag_reason, question_to_p
 from judge.constants import CONTEST_DURATION_S
 from judge.errors import ProblemError
 from judge.problem import Problem, check_slug, save_problem
-from storage import models
+from storage import repo
 from storage.engine import session_scope
 
 log = logging.getLogger(__name__)
@@ -71,11 +69,7 @@ class SyncReport:
 
 def _contest_rows(engine: Engine, site: str) -> list:
     with session_scope(engine) as s:
-        return list(s.exec(select(models.Contest.slug, models.Contest.start_time, models.Contest.n_questions,
-                                  sa.func.count(models.Problem.id))
-                           .join(models.Problem, models.Problem.contest_id == models.Contest.id, isouter=True)
-                           .where(models.Contest.site == site)
-                           .group_by(models.Contest.id)).all())
+        return repo.contest_problem_counts(s, site)
 
 
 def complete_contests(engine: Engine, site: str) -> dict[str, datetime]:
@@ -154,8 +148,6 @@ def _stop(report: SyncReport, where: str, e: CloudflareChallenge) -> None:
 
 
 def _record_contest(engine: Engine, site: str, info: dict, n_questions: int) -> None:
-    from storage import repo
-
     c = info["contest"]
     with session_scope(engine) as s:
         row = repo.upsert_contest(s, site, str(c["title_slug"]),
