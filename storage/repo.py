@@ -646,6 +646,16 @@ def record_judgement(session: Session, generation: Generation, unit: Unit, test_
 
 
 # -------------------------------------------------------------- report queries
+#
+# The rollups read back: acceptance per configuration and week, a configuration's
+# contest row, the verdict mix per week. No command reads them (the report reads
+# result_count per problem through storage.queries.results; the dashboard and
+# `lcagent query` read the views; the scoreboard needs what the rollups do not
+# hold: the test basis of each verdict, the units not judged yet). They are the rollup
+# side of the consistency tests (tests/reports/test_views_and_queries.py: the
+# rollups, the views built from the base tables and the report give the same
+# numbers) and the queries bench/storage_bench.py measures, and the only reader of
+# result_week_count.
 
 ACCEPTED = str(Verdict.ACCEPTED)
 
