@@ -38,6 +38,7 @@ conversions below are the single definition both sides use.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -475,9 +476,6 @@ def child() -> None:
 
 # ---------------------------------------------------------- the result channel rule
 
-MESSAGE_KINDS = frozenset({"test", "bad_test", "compile_error", "module_error", "done"})
-
-
 def accepts_message(msg: Any, next_test: int, n_tests: int) -> bool:
     """The one rule for a result line, applied by PID 1 as lines arrive and again by
     the host: a known kind; a test result carries exactly the next index as an
@@ -664,14 +662,32 @@ def _first_value(*candidates: tuple[str, str | None]) -> int:
 
 
 def _oom_kills() -> int:
-    """The container's OOM-kill counter, -1 when not readable. Without an oom_kill
-    field (kernels before 4.13) the v1 failure count stands in."""
-    return _first_value(("memory/memory.oom_control", "oom_kill"), ("memory.events", "oom_kill"),
-                        ("memory/memory.failcnt", None))
+    """The container's OOM-kill counter, -1 when not readable (kernels before 4.13
+    on cgroup v1: the failure count is no stand-in, it also counts ordinary reclaim
+    at the limit). The per-process kernel facts still tell a killed submission."""
+    if not _own_cgroup():
+        return -1
+    return _first_value(("memory/memory.oom_control", "oom_kill"), ("memory.events", "oom_kill"))
+
+
+@functools.cache
+def _own_cgroup() -> bool:
+    """Whether /sys/fs/cgroup is this container's own cgroup. On cgroup v2 without
+    a private cgroup namespace it is the host's root, whose counters would charge
+    every process of the machine to the submission."""
+    try:
+        with open("/proc/self/cgroup") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return False
+    v2 = [line for line in lines if line.startswith("0::")]
+    return not v2 or lines == ["0::/"] or not os.path.exists(f"{_CGROUP}/cgroup.controllers")
 
 
 def _shmem_bytes() -> int:
     """Memory the container's cgroup still holds in tmpfs and shared memory."""
+    if not _own_cgroup():
+        return -1
     return _first_value(("memory/memory.stat", "shmem"), ("memory.stat", "shmem"))
 
 
@@ -685,7 +701,7 @@ class _CpuClock:
         self.ns_scale = 1e-6
         self.source: tuple[str, str | None] | None = None
         for path, key, scale in (("cpuacct/cpuacct.usage", None, 1e-6), ("cpu.stat", "usage_usec", 1e-3)):
-            if _cgroup_value(f"{_CGROUP}/{path}", key) is not None:
+            if _own_cgroup() and _cgroup_value(f"{_CGROUP}/{path}", key) is not None:
                 self.source, self.ns_scale = (f"{_CGROUP}/{path}", key), scale
                 break
 
@@ -739,7 +755,10 @@ class _Capture:
 
 
 _MAX_DEPTH = 64  # no real message nests deeper; the host must be able to re-read it
-_SLACK = 1.05  # measurement slack on CPU limits (reads happen a little after writes)
+def cpu_budget_ms(limit_ms: float) -> float:
+    """The CPU a limit allows once measured: PID 1 reads the clock a little after
+    each result, so 5% + 50 ms of slack. One rule for the harness and the host."""
+    return float(limit_ms) * 1.05 + 50
 
 
 def _depth(value: Any) -> int:
@@ -821,8 +840,8 @@ def run_job(job: dict) -> dict:
     import selectors
 
     limits = job["limits"]
-    per_test_ms = float(limits["time_ms"]) * _SLACK + 50
-    total_ms = float(limits["total_time_ms"]) * _SLACK + 50
+    per_test_ms = cpu_budget_ms(limits["time_ms"])
+    total_ms = cpu_budget_ms(limits["total_time_ms"])
     clean_before = _clean_sandbox()
     clock = _CpuClock()
     cpu_start, oom_start = clock.now(), _oom_kills()
@@ -897,6 +916,12 @@ def run_job(job: dict) -> dict:
     cpu_total = cpu_used()
     startup = results.ready_at or 0.0
     clean_after = _clean_sandbox()
+    if results.ready_at is None:
+        # the interpreter stopped (or was stopped) before any of the submission
+        # ran: the sandbox's failure, never a verdict on the submission
+        return {"id": job.get("id"), "protocol": PROTOCOL,
+                "harness_error": f"the submission's interpreter never became ready "
+                                 f"(status {status}, killed {killed}): {stderr.text()[-500:]}"}
     return {
         "id": job.get("id"),
         "protocol": PROTOCOL,

@@ -83,7 +83,7 @@ def build_job(problem: Problem, code: str, limits: Limits, config: SandboxConfig
     }
 
 
-def _retryable(e: BaseException) -> bool:
+def retryable(e: BaseException) -> bool:
     """Engine trouble is retried as is; a crash goes through the canary instead."""
     return isinstance(e, SandboxUnavailable) and not isinstance(e, (JudgeImageMissing, SandboxCrashed))
 
@@ -126,7 +126,7 @@ class DockerJudge(Judge):
 
     def _run(self, job: dict[str, Any], wall_s: float, fresh: bool = False) -> dict[str, Any]:
         run = retry(
-            retry=retry_if_exception(_retryable),
+            retry=retry_if_exception(retryable),
             stop=stop_after_attempt(self.attempts),
             wait=wait_exponential(multiplier=0.5, max=5),
             reraise=True,

@@ -14,20 +14,18 @@ never an error of an input.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from judge import harness
-from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable
-from judge.judging import build_job, wall_ms
+from judge.errors import ProblemError, SandboxCrashed
+from judge.judging import build_job, retryable
 from judge.problem import Limits, Problem, Test
 from judge.sandbox import SandboxPool
 from judge.signature import check_input
-
-CPU_SLACK = 1.05  # as judge.verdict: the harness reads the CPU clock a little after each result
 
 
 @dataclass(frozen=True)
@@ -40,10 +38,6 @@ class Output:
     cpu_ms: float | None = None
 
 
-def _retryable(e: BaseException) -> bool:
-    return isinstance(e, SandboxUnavailable) and not isinstance(e, JudgeImageMissing)
-
-
 def _process_end(report: dict[str, Any]) -> str:
     if report.get("killed"):
         return f"killed ({report['killed']} limit)"
@@ -54,26 +48,32 @@ def _process_end(report: dict[str, Any]) -> str:
 
 def _read(report: dict[str, Any], n: int, limits: Limits) -> tuple[dict[int, Output], str | None]:
     """Outputs by position in this job, and the error that ended the whole job (a
-    compile or module error) if any."""
+    compile or module error) if any. The messages are read under the judge's own
+    rules: the result-channel rule, the per-test CPU budget, and the container's
+    OOM kills counted against the test they happened in."""
     out: dict[int, Output] = {}
+    next_test, oom_seen = 0, 0.0
     for m in report.get("messages", []):
-        if not isinstance(m, dict):
+        if not harness.accepts_message(m, next_test, n):
             continue
-        if m.get("t") in ("compile_error", "module_error"):
-            return out, f"{'CE' if m['t'] == 'compile_error' else m.get('kind', 'RE')}: {m.get('message', '')}"
-        i = m.get("i")
-        if type(i) is not int or not 0 <= i < n or i in out:
+        if m["t"] in ("compile_error", "module_error"):
+            return out, f"{'CE' if m['t'] == 'compile_error' else m.get('kind', 'RE')}: {m['message']}"
+        if m["t"] == "done":
             continue
+        i, next_test = m["i"], next_test + 1
         cpu = m.get("cpu_ms") if isinstance(m.get("cpu_ms"), (int, float)) else None
-        if m.get("t") == "bad_test":
+        oom = m.get("oom_kills") if isinstance(m.get("oom_kills"), (int, float)) else 0.0
+        if m["t"] == "bad_test":
             out[i] = Output(False, error=f"bad input: {m.get('message', '')}")
-        elif m.get("t") == "test" and not m.get("ok"):
-            out[i] = Output(False, error=f"{m.get('kind', 'RE')}: {m.get('message', '')}", cpu_ms=cpu)
-        elif m.get("t") == "test":
-            if cpu is not None and cpu > limits.time_ms * CPU_SLACK + 50:
-                out[i] = Output(False, error=f"TLE: {cpu:.0f} ms of CPU time", cpu_ms=cpu)
-            else:
-                out[i] = Output(True, value=m.get("output"), cpu_ms=cpu)
+        elif oom > oom_seen:
+            out[i] = Output(False, error="MLE: a process was killed for lack of memory", cpu_ms=cpu)
+        elif not m["ok"]:
+            out[i] = Output(False, error=f"{m['kind']}: {m['message']}", cpu_ms=cpu)
+        elif cpu is not None and cpu > harness.cpu_budget_ms(limits.time_ms):
+            out[i] = Output(False, error=f"TLE: {cpu:.0f} ms of CPU time", cpu_ms=cpu)
+        else:
+            out[i] = Output(True, value=m.get("output"), cpu_ms=cpu)
+        oom_seen = max(oom_seen, oom)
     return out, None
 
 
@@ -87,23 +87,42 @@ def run_outputs(pool: SandboxPool, problem: Problem, code: str, inputs: Sequence
             check_input(problem.signature, harness.split_input(text), problem.slug)
         except (ValueError, ProblemError) as e:
             results[i] = Output(False, error=f"bad input: {e}")
-    run = retry(retry=retry_if_exception(_retryable), stop=stop_after_attempt(attempts),
+    run = retry(retry=retry_if_exception(retryable), stop=stop_after_attempt(attempts),
                 wait=wait_exponential(multiplier=0.5, max=5), reraise=True)(pool.run)
     remaining = [i for i in range(len(inputs)) if i not in results]
+    alone = False  # after a batch took two containers down: one input per job, to find which
     while remaining:
-        batch = problem.model_copy(update={"tests": [Test(input=inputs[i]) for i in remaining]})
+        batch = problem.model_copy(update={"tests": [Test(input=inputs[i]) for i in remaining[:1 if alone else None]]})
         job = build_job(batch, code, limits, pool.config)
-        report = run(job, job["limits"]["wall_ms"] / 1000 if "wall_ms" in job["limits"]
-                     else wall_ms(limits, len(remaining)) / 1000)
-        got, fatal = _read(report, len(remaining), limits)
+        try:
+            report = _run_twice_on_crash(run, job)
+        except SandboxCrashed as e:
+            if not alone and len(remaining) > 1:
+                alone = True
+                continue
+            # this input takes a fresh container down every time: the code's failure
+            results[remaining[0]] = Output(False, error=f"RE: the sandbox went down on this input twice: {e.reason}")
+            remaining = remaining[1:]
+            continue
+        got, fatal = _read(report, len(batch.tests), limits)
         if fatal is not None:  # the code cannot run at all: every input shares the error
             results.update({i: Output(False, error=fatal) for i in remaining})
             break
         for k, output in got.items():
             results[remaining[k]] = output
-        missing = [k for k in range(len(remaining)) if k not in got]
+        missing = [k for k in range(len(batch.tests)) if k not in got]
         stopped = any(o.error and o.error[:3] in ("TLE", "MLE") for o in got.values())
         if missing and not stopped:  # the process died on this input: its error; the rest run again
             results[remaining[missing[0]]] = Output(False, error=f"RE: {_process_end(report)}")
         remaining = [i for i in remaining if i not in results]
     return [results[i] for i in range(len(inputs))]
+
+
+def _run_twice_on_crash(run: Callable[..., dict[str, Any]], job: dict[str, Any]) -> dict[str, Any]:
+    """The job's report; a container that died during it gets one rerun in a fresh
+    one (a crash is the code's only when it happens again: SandboxCrashed)."""
+    wall_s = job["limits"]["wall_ms"] / 1000
+    try:
+        return run(job, wall_s)
+    except SandboxCrashed:
+        return run(job, wall_s, fresh=True)

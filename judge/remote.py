@@ -257,7 +257,10 @@ class RemoteJudge(Judge):
     SandboxUnavailable before any unit is taken. `parallelism`: the submissions
     `judge_many` sends at once."""
 
-    def __init__(self, url: str, token: str | None = None, parallelism: int = 2, timeout_s: float = 900) -> None:
+    # long enough for the service's slowest answer at its default caps: a job that
+    # crashes its sandbox runs twice at its wall backstop (2 x 300 s + 5 s, plus
+    # grace) and two canaries before the verdict comes back
+    def __init__(self, url: str, token: str | None = None, parallelism: int = 2, timeout_s: float = 1800) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=url.rstrip("/"), headers=headers,
                                   timeout=httpx.Timeout(timeout_s, connect=10))

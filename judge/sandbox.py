@@ -128,6 +128,9 @@ class Sandbox:
                 memswap_limit=f"{self._container_mb(self.memory_mb)}m",
                 nano_cpus=int(config.cpus * 1e9),
                 ipc_mode="private",
+                # its own cgroup namespace: /sys/fs/cgroup is the container's cgroup, whose
+                # counters the harness reads (CPU per test, OOM kills), on v1 and v2 alike
+                cgroupns="private",
                 ulimits=[
                     docker.types.Ulimit(name="stack", soft=1 << 30, hard=1 << 30),
                     docker.types.Ulimit(name="nofile", soft=256, hard=256),
@@ -144,9 +147,15 @@ class Sandbox:
             )
             self._sock: socket.socket = sock._sock
             self.container.start()
-            pong = self.request({"ping": True}, timeout_s=30)
+            try:
+                pong = self.request({"ping": True}, timeout_s=30)
+            except SandboxUnavailable as e:  # a crash before any job ran blames no submission
+                raise SandboxUnavailable(f"the judge container did not start: {e.reason}") from None
             if not pong.get("pong"):
                 raise SandboxUnavailable(f"harness did not answer a ping: {pong}")
+        except SandboxUnavailable:
+            self.close()  # no container outlives a failed start
+            raise
         except docker.errors.ImageNotFound:
             self.close()
             raise JudgeImageMissing(config.image) from None

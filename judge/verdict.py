@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from judge.checkers import outputs_match
 from judge.errors import ProblemError
-from judge.harness import accepts_message
+from judge.harness import accepts_message, cpu_budget_ms
 from judge.problem import Limits, Problem
 from judge.text import safe_json, safe_text
 
@@ -47,7 +47,6 @@ _SHORT = {
 # What the sandbox may report as an error. Anything else (a forged "AC", ...) reads
 # as a runtime error: an error message never makes a test pass.
 _ERROR_KINDS = {"TLE": Verdict.TIME_LIMIT, "MLE": Verdict.MEMORY_LIMIT, "RE": Verdict.RUNTIME_ERROR}
-CPU_SLACK = 1.05  # the harness reads the child's CPU clock a little after each result
 NOT_RUN = "not run"
 UNCHECKED = "unchecked"  # ran without error; its expected output is not comparable
 
@@ -233,7 +232,7 @@ def decide(problem: Problem, report: dict[str, Any], judge_image: str, limits: L
         elif not r.get("ok"):
             v, message = _ERROR_KINDS.get(str(r.get("kind")), Verdict.RUNTIME_ERROR), str(r.get("message", ""))
             ended = ended or v in (Verdict.TIME_LIMIT, Verdict.MEMORY_LIMIT)
-        elif cpu is not None and cpu > limits.time_ms * CPU_SLACK + 50:  # measured by PID 1
+        elif cpu is not None and cpu > cpu_budget_ms(limits.time_ms):  # measured by PID 1
             v, message = Verdict.TIME_LIMIT, f"test took {cpu:.0f} ms of CPU time"
         else:
             got = r.get("output")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from agent.config_sources import ConfigError
-from agent.generation.errors import GenerationError, ModelNotServed
-from agent.oracle import OracleError, OracleUnavailable
-from agent.sources.errors import RateLimited, SourceError
-from judge.errors import JudgeError, LcagentError, SandboxUnavailable
-from storage.errors import NotFound, StorageError
+from agent.generation.errors import GenerationError
+from agent.oracle import OracleError
+from agent.sources.errors import SourceError
+from judge.errors import JudgeError, LcagentError
+from storage.errors import StorageError
 
 LCAGENT = Path(sys.executable).with_name("lcagent")
 
@@ -23,13 +23,6 @@ LCAGENT = Path(sys.executable).with_name("lcagent")
 @pytest.mark.parametrize("root", [JudgeError, StorageError, SourceError, GenerationError, OracleError, ConfigError])
 def test_every_tree_derives_from_the_root(root: type[Exception]) -> None:
     assert issubclass(root, LcagentError)
-
-
-def test_errors_deep_in_the_trees_are_caught_as_the_root() -> None:
-    for e in (SandboxUnavailable("x"), NotFound("problem", "x"), RateLimited("https://x"),
-              ModelNotServed("http://x", "m", []), OracleUnavailable("leetcode", "x")):
-        with pytest.raises(LcagentError):
-            raise e
 
 
 def lcagent(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

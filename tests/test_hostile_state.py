@@ -17,11 +17,12 @@ from collections.abc import Iterator
 import docker
 import pytest
 
-from judge.errors import SandboxUnavailable
+from judge.errors import SandboxCrashed, SandboxUnavailable
 from judge.image import image_tag
 from judge.judging import DockerJudge
+from judge.outputs import run_outputs
 from judge.problem import Limits
-from judge.sandbox import LABEL, SandboxConfig, SandboxPool
+from judge.sandbox import LABEL, Sandbox, SandboxConfig, SandboxPool, docker_client
 from judge.verdict import JudgeResult, Verdict
 from tests.support import function_problem
 from tests.test_hostile import (
@@ -343,6 +344,43 @@ def test_one_crash_then_a_clean_rerun_is_judged_by_the_rerun(crash_judge):
     killed, result = _judged_while_killing(crash_judge, 1)
     assert len(killed) == 1
     assert result.verdict is AC, explain(result)
+
+
+@pytest.mark.docker
+def test_code_that_takes_the_sandbox_down_on_one_input_fails_that_input_only(crash_judge):
+    """The outputs runner (the reference oracle's) finds the input that takes a
+    fresh container down every time and fails it alone; the others are answered."""
+    code = solution(f"""
+        if a == 2:
+            import subprocess
+            subprocess.run(["sleep", "{MARK}"])
+        return a + b
+    """)
+    stop = threading.Event()
+    killed = _kill_when_running(crash_judge.pool.client, 4, stop)
+    try:
+        outputs = run_outputs(crash_judge.pool, ADD_ONE, code, ["1\n1", "2\n2", "3\n3"], limits=ROOMY)
+    finally:
+        stop.set()
+    assert len(killed) == 4, killed  # the batch twice, then the one input twice
+    assert [(o.ok, o.value) for o in outputs] == [(True, 2), (False, None), (True, 6)], outputs
+    assert outputs[1].error is not None and "went down on this input twice" in outputs[1].error
+
+
+@pytest.mark.docker
+def test_a_container_that_fails_to_start_is_removed_and_blames_nothing(monkeypatch):
+    """A crash before any job (the start-up ping) is infrastructure, and the
+    container does not outlive it."""
+    def silent(self: Sandbox, job: dict, timeout_s: float) -> dict:
+        raise SandboxCrashed("no answer from the judge container within 30 s")
+
+    monkeypatch.setattr(Sandbox, "request", silent)
+    client = docker_client()
+    pool_id = "start-" + secrets.token_hex(4)
+    with pytest.raises(SandboxUnavailable) as failure:
+        Sandbox(client, SandboxConfig(image=image_tag()), pool_id, 0)
+    assert not isinstance(failure.value, SandboxCrashed) and "did not start" in failure.value.reason
+    assert client.containers.list(all=True, filters={"label": f"{LABEL}.pool={pool_id}"}) == []
 
 
 @pytest.mark.docker

@@ -103,7 +103,7 @@ def _store(engine: Engine, problem_id: int, oracle: str, options: TestGenOptions
             base = repo.current_test_set(s, problem_id)  # read again: a sync may have changed it meanwhile
             problem = repo.load_problem(s, problem_id, base.id)
             counts = {k: result.stats.get(k) for k in ("requested", "generated", "invalid", "duplicates", "rejected",
-                                                      "failed", "kept", "oracle_calls")}
+                                                      "failed", "answer_out_of_range", "kept", "oracle_calls")}
             ts = test_sets.add_generated(s, problem_id, base, problem, result.tests, oracle=oracle, seed=options.seed,
                                          origin={"generator": result.stats.get("generator"), **counts,
                                                  "oracle_refs": result.refs})
