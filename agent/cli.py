@@ -471,6 +471,9 @@ def _print_scores(engine: object, config_ids: list[int], problem_ids: list[int] 
     else:
         for line in plain_table(scores):
             typer.echo(line)
+    err.print("every attempt, why it failed, with the model's code: "
+              "lcagent report --format html --out report.html (failures link to report-attempts.html)",
+              markup=False, highlight=False)
 
 
 def _report_cycle(report: object) -> None:

@@ -120,3 +120,9 @@ def test_run_ends_with_every_model_score(tmp_path: Path, fakes: tuple[FakeLeetCo
     assert [line for line in lines(done.stderr) if line.endswith(" done")][-1] == \
         "generate 10/10 done, judge 9/9 done"
     assert status_scores(env, tmp_path) == scores
+    # one command from the run to every failure with the model's code
+    (hint,) = [line for line in lines(done.stderr) if "lcagent report --format html" in line]
+    shown = lcagent(["report", "--format", "html", "--out", str(tmp_path / "report.html")], env, tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    attempts = (tmp_path / "report-attempts.html").read_text(encoding="utf-8")
+    assert attempts.count("Wrong Answer") >= 4 and "class Solution" in attempts, hint
