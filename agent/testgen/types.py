@@ -69,7 +69,10 @@ def view(type_name: str, value: Any) -> Any:
 
 
 def wide_params(relations: Iterable[tuple[str, str]], params: dict[str, str]) -> frozenset[str]:
-    """Parameters a relation bounds by a constant beyond 32 bits (`s <= 10^15`)."""
+    """Parameters a relation bounds directly by a constant beyond 32 bits
+    (`s <= 10^15`, `nums[i] <= 10^12`). An aggregate (`sum(nums) <= 10^15`,
+    `nums[i] * k <= 10^10`) widens nothing: its terms keep their own bounds, and a
+    value beyond 32 bits in an `integer` parameter is one LeetCode's int refuses."""
     import ast
 
     from agent.testgen.expr import parse_canonical
@@ -82,5 +85,7 @@ def wide_params(relations: Iterable[tuple[str, str]], params: dict[str, str]) ->
             lo, hi = interval(side, {})
             if lo == hi and abs(lo) != float("inf") and not INT32[0] <= lo <= INT32[1]:
                 other = sides[1 - k]
-                out |= {n.id for n in ast.walk(other) if isinstance(n, ast.Name) and n.id in params}
+                bounded = other.value if isinstance(other, ast.Subscript) else other
+                if isinstance(bounded, ast.Name) and bounded.id in params:
+                    out.add(bounded.id)
     return frozenset(out)

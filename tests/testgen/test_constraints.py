@@ -177,3 +177,18 @@ def test_design_call_limits_and_method_parameters() -> None:
     cons = parse_constraints(p.statement, p.signature)
     assert cons.call_limits and cons.call_limits[0].limit.replace(" ", "") in ("10**5", "10^5")
     assert {"name", "priority", "capacity"} <= set(cons.params)
+
+
+@pytest.mark.parametrize(("relations", "wide"), [
+    ([("n", "10**12")], {"n"}),  # bounded directly: the parameter holds 64-bit values
+    ([("nums[i]", "10**12")], {"nums"}),
+    ([("sum(nums)", "10**15")], set()),  # an aggregate: each element keeps its own bound
+    ([("nums[i] * k", "10**10")], set()),
+    ([("len(s)", "10**10")], set()),
+    ([("n", "10**9")], set()),  # within 32 bits
+])
+def test_only_a_direct_bound_beyond_32_bits_widens_an_integer(relations: list, wide: set[str]) -> None:
+    from agent.testgen.types import wide_params
+
+    params = {"n": "integer", "nums": "integer[]", "k": "integer", "s": "string"}
+    assert wide_params(relations, params) == wide
