@@ -100,7 +100,15 @@ def job_sync() -> None:
     ctx = _ctx()
     if ctx.stopping.is_set():
         return
-    report = asyncio.run(run_cycle(ctx.settings, ctx.engine, generate=False, judge=False))
+    try:
+        report = asyncio.run(run_cycle(ctx.settings, ctx.engine, generate=False, judge=False))
+    except RuntimeError:
+        if not ctx.stopping.is_set():
+            raise
+        # the interpreter is shutting down under a sync still retrying LeetCode:
+        # its thread pools refuse new work; what it stored so far stays stored
+        log.info("sync stopped at shutdown")
+        return
     record_cycle(ctx.engine, report, waiting=False)  # for `lcagent status`
     s = report.sync
     if s is not None:

@@ -368,6 +368,22 @@ def test_daemon_with_an_unreachable_endpoint_waits_and_says_why(
     assert count_rows(engine, models.Judgement) == 0
 
 
+def test_sigterm_during_a_sync_still_retrying_leetcode_ends_without_a_traceback(
+        tmp_path: Path, lcagent_procs: list[Lcagent]) -> None:
+    """The sync's thread outlives the scheduler at shutdown (it is retrying an
+    unreachable LeetCode): it stops quietly instead of crashing on the
+    interpreter's closed thread pools."""
+    leetcode = f"http://127.0.0.1:{free_port()}"
+    env = lcagent_env(tmp_path, [model_spec(A, f"http://127.0.0.1:{free_port()}/v1")], leetcode_url=leetcode,
+                      extra={**DAEMON_ENV, "LCAGENT_LEETCODE__ATTEMPTS": "4", "LCAGENT_LEETCODE__BACKOFF_S": "1"})
+    p = daemon(tmp_path, env, lcagent_procs)
+    wait_for(lambda: "retry 1" in p.text() or not p.alive(), 60, 0.1, "the sync retrying LeetCode")
+    assert p.alive(), p.text()
+    code, _ = stop_with_sigterm(p, 30)
+    assert code == 0, p.text()[-2000:]
+    assert "Traceback" not in p.text(), p.text()[-3000:]
+
+
 @pytest.mark.docker
 @pytest.mark.integration
 def test_a_catchup_sync_during_processing_does_not_release_in_flight_units(
