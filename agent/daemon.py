@@ -239,7 +239,11 @@ def run_daemon(settings: Settings, engine: Engine, stop: threading.Event | None 
         scheduler.start()
         for job in scheduler.get_jobs():
             log.info("job %s (%s): next run %s", job.id, job.trigger, job.next_run_time)
-        stop.wait()
+        # A timed wait: a SIGTERM the kernel hands to another thread only sets
+        # Python's flag, and a main thread asleep in an untimed wait would never
+        # run the handler (seen on a loaded machine: the daemon ignored SIGTERM)
+        while not stop.wait(0.25):
+            pass
         ctx.stopping.set()
         scheduler.shutdown(wait=False)  # no new jobs; a running one is handled below
         _stop_pipeline(ctx, settings.daemon.shutdown_grace_s)

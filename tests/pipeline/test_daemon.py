@@ -19,6 +19,7 @@ anchors weekly-contest-403 = 2024-06-23 02:30 UTC and biweekly-contest-133 =
 from __future__ import annotations
 
 import asyncio
+import os
 import pickle
 import re
 import signal
@@ -366,6 +367,26 @@ def test_daemon_with_an_unreachable_endpoint_waits_and_says_why(
     engine = open_database(env["LCAGENT_DATABASE_URL"])
     assert count_rows(engine, models.Unit) == 0  # nothing planned, nothing judged
     assert count_rows(engine, models.Judgement) == 0
+
+
+def test_sigterm_delivered_to_a_worker_thread_still_stops_the_daemon(
+        tmp_path: Path, lcagent_procs: list[Lcagent]) -> None:
+    """The kernel hands a process-directed SIGTERM to any of its threads. Sent here
+    to a thread that is not the main one (tgkill), as happens on a loaded machine:
+    the main thread must still run the handler and stop the daemon."""
+    import ctypes
+
+    env = lcagent_env(tmp_path, [model_spec(A, f"http://127.0.0.1:{free_port()}/v1")], extra=DAEMON_ENV)
+    env["LCAGENT_SYNC_LEETCODE"] = "false"
+    p = daemon(tmp_path, env, lcagent_procs)
+    wait_for(lambda: "job process (interval" in p.text() or not p.alive(), 60, 0.1, "the scheduler")
+    workers = [int(t) for t in os.listdir(f"/proc/{p.pid}/task") if int(t) != p.pid]
+    assert workers, "the daemon runs worker threads"
+    libc = ctypes.CDLL(None, use_errno=True)
+    sys_tgkill = 234 if os.uname().machine == "x86_64" else 131  # x86_64, aarch64
+    assert libc.syscall(sys_tgkill, p.pid, workers[0], signal.SIGTERM) == 0, ctypes.get_errno()
+    code = p.wait(20)
+    assert code == 0 and "SIGTERM received" in p.text(), p.text()[-2000:]
 
 
 def test_sigterm_during_a_sync_still_retrying_leetcode_ends_without_a_traceback(
