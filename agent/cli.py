@@ -591,15 +591,40 @@ def _finish_sync_lines(report: object) -> None:
 def rejudge_cmd(
     all_: Annotated[bool, typer.Option("--all", help="every stored generation, not only outdated verdicts")] = False,
     model: Annotated[str | None, typer.Option("--model", help="only this configuration's generations")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="the change report: text or json")] = "text",
 ) -> None:
-    """Judge stored generations again against the current test sets (old verdicts kept)."""
-    from agent.rejudge import mark_for_rejudge
-    from storage import open_database
+    """Judge stored generations again: verdicts from an outdated test set or another
+    judge image (old verdicts kept as history); then what changed, per judge image
+    and verdict class."""
+    import json as _json
 
+    from agent.rejudge import mark_for_rejudge, rejudge_report
+    from agent.wiring import open_judge
+    from judge.errors import SandboxUnavailable
+    from storage import open_database
+    from storage.models import utcnow
+
+    if fmt not in ("text", "json"):
+        raise _fail(f"unknown --format {fmt!r}: text or json", 2)
     settings = _settings()
-    n = mark_for_rejudge(open_database(settings.db_url()), everything=all_, model=model)
-    err.print(f"{n} generations to judge again")
+    engine = open_database(settings.db_url())
+    image = None
+    if not all_:
+        try:  # which verdicts came from another judge: ask the judge which image it runs
+            with open_judge(settings) as judge:
+                image = judge.health().judge_image
+        except SandboxUnavailable as e:
+            raise _fail(f"{e}: without the judge's image only `--all` can say what to judge again") from None
+    since = utcnow()
+    n = mark_for_rejudge(engine, everything=all_, model=model, judge_image=image)
+    err.print(f"{n} generations to judge again" + (f" (judge image {image})" if image else ""))
     _cycle(settings, do_sync=False, generate=False, judge=True)
+    report = rejudge_report(engine, n, since, model)
+    if fmt == "json":
+        typer.echo(_json.dumps(report.as_json(), indent=2))
+    else:
+        for line in report.lines():
+            typer.echo(line)
 
 
 @app.command("retry-failed")

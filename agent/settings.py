@@ -41,7 +41,9 @@ class JudgeSettings(BaseModel):
     model_config = _STRICT
     image: str | None = None  # default: the content-versioned tag of this code's harness
     parallelism: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
-    memory_headroom_mb: int = Field(default=160, ge=64)  # container memory beyond a job's limit (the harness, scratch)
+    # container memory beyond a job's limit and what the harness measured it holds:
+    # the interpreter's file pages, the kernel's per-process memory
+    memory_slack_mb: int = Field(default=16, ge=8)
     cpus_per_container: float = Field(default=1.0, gt=0)
     recycle_after: int = Field(default=1000, ge=1)
     debian_mirror: str = "http://deb.debian.org/debian"

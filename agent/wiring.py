@@ -21,7 +21,7 @@ def sandbox_config(settings: Settings) -> SandboxConfig:
     return SandboxConfig(
         image=j.image or image_tag(),
         parallelism=j.parallelism,
-        memory_headroom_mb=j.memory_headroom_mb,
+        memory_slack_mb=j.memory_slack_mb,
         cpus=j.cpus_per_container,
         recycle_after=j.recycle_after,
     )

@@ -221,7 +221,7 @@ def warm_pool(pool: SandboxPool, n: int) -> list[float]:
         try:
             t0 = time.perf_counter()
             box = pool._acquire()  # nobody releases until all are up: n fresh containers
-            box.request(job, timeout_s=60)
+            box.run(job, timeout_s=60)
             times[k] = time.perf_counter() - t0
             with lock:
                 boxes.append(box)

@@ -375,17 +375,19 @@ def _design_caller(sig: dict, target_cls: Any) -> Any:
     return call
 
 
-def _child_main(job: dict, channel: int) -> None:
+def _child_main(job: dict, inputs: Any, channel: int) -> None:
     """Runs in the submission's own interpreter. Everything here is reachable by the
-    untrusted code, so nothing here decides a verdict."""
+    untrusted code, so nothing here decides a verdict. Test inputs arrive on
+    `inputs` one at a time: PID 1 sends the next only after it has read this one's
+    result, so no later test is in this process before its turn."""
 
-    def send(msg: dict | bytes) -> None:
-        data = msg if isinstance(msg, bytes) else _line(msg)
-        while data:
-            data = data[os.write(channel, data) :]
+    def send(msg: dict, payload: bytes | None = None) -> None:
+        view = memoryview(frame(msg, payload))
+        while view:
+            view = view[os.write(channel, view) :]
 
     sig = job["signature"]
-    per_test = job["limits"]["time_ms"] / 1000.0
+    per_test = job["time_ms"] / 1000.0
     signal.signal(signal.SIGPROF, _on_cpu_timer)
     ns = _namespace()
     import threading
@@ -419,20 +421,23 @@ def _child_main(job: dict, channel: int) -> None:
         send({"t": "compile_error", "message": f"class Solution has no method {sig['name']}"})
         return
     call = (_design_caller if design else _function_caller)(sig, target)
-    for i, text in enumerate(job["tests"]):
+    for i in range(job["tests"]):
+        line = inputs.readline()
+        if not line:
+            return  # PID 1 stopped feeding: it is ending the job
         try:
-            values = split_input(text)
-        except ValueError as e:
+            values = split_input(json.loads(line))
+        except (ValueError, TypeError) as e:
             send({"t": "bad_test", "i": i, "message": f"unparsable input: {e}"})
             return
         start = time.process_time()
         signal.setitimer(signal.ITIMER_PROF, per_test)
         try:
             output = call(values)
+            payload = json.dumps(output, separators=(",", ":")).encode()
             signal.setitimer(signal.ITIMER_PROF, 0)
             if time.process_time() - start > per_test:  # the solution caught the timer's exception
                 raise _TimeLimit()
-            msg = _line({"t": "test", "i": i, "ok": True, "output": output})
         except _BadTest as e:
             signal.setitimer(signal.ITIMER_PROF, 0)
             send({"t": "bad_test", "i": i, "message": str(e)})
@@ -444,27 +449,25 @@ def _child_main(job: dict, channel: int) -> None:
             if kind != "RE":
                 return  # out of budget; LeetCode stops here too
             continue
-        send(msg)
+        send({"t": "test", "i": i, "ok": True}, payload)
     send({"t": "done"})
 
 
-def _line(msg: dict) -> bytes:
-    return (json.dumps(msg, separators=(",", ":")) + "\n").encode()
-
-
-CHANNEL_FD, JOB_FD = 3, 4  # in the submission's process: results out, its job in
+CHANNEL_FD, INPUT_FD = 3, 4  # in the submission's process: results out, its job and inputs in
 
 
 def child() -> None:
     """Entry of a submission's process: a fresh interpreter that PID 1 exec'd for
     this one job, so its memory has never held another submission's code, outputs
-    or results (a fork of the long-lived server would inherit all of them)."""
+    or results (a fork of the long-lived server would inherit all of them). The
+    first line on INPUT_FD is the job (code, signature, time limit, number of
+    tests); each test's input follows when its turn comes."""
     try:
-        with os.fdopen(JOB_FD, "rb") as f:
-            job = json.loads(f.read())
+        inputs = os.fdopen(INPUT_FD, "rb")
+        job = json.loads(inputs.readline())
         sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
         sys.stderr.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-        _child_main(job, CHANNEL_FD)
+        _child_main(job, inputs, CHANNEL_FD)
     except BaseException as e:
         os.write(2, f"harness child failed: {e!r}\n".encode())
     finally:
@@ -474,13 +477,27 @@ def child() -> None:
             os._exit(0)  # no atexit handler of the submission's runs after its results
 
 
-# ---------------------------------------------------------- the result channel rule
+# ---------------------------------------------------------- the result channel
+
+HEADER_BYTES = 1 << 16  # a header line longer than this is a flood, not a message
+
+
+def frame(msg: dict, payload: bytes | None = None) -> bytes:
+    """One result-channel message: a JSON header line and, for an answer, exactly
+    `n` bytes of the answer's JSON text. PID 1 reads headers only; it forwards an
+    answer to the host unread, so a large answer costs it neither parsing time
+    nor memory."""
+    if payload is None:
+        return (json.dumps(msg, separators=(",", ":")) + "\n").encode()
+    return (json.dumps({**msg, "n": len(payload)}, separators=(",", ":")) + "\n").encode() + payload
+
 
 def accepts_message(msg: Any, next_test: int, n_tests: int) -> bool:
-    """The one rule for a result line, applied by PID 1 as lines arrive and again by
-    the host: a known kind; a test result carries exactly the next index as an
-    integer (not 0.0, not true) and in order; a compile or module error only before
-    any test result; `done` only after the last one."""
+    """The one rule for a result header, applied by PID 1 as headers arrive and again
+    by the host: a known kind; a test result carries exactly the next index as an
+    integer (not 0.0, not true) and in order, an answer its payload's length; a
+    compile or module error only before any test result; `done` only after the
+    last one."""
     if not isinstance(msg, dict):
         return False
     kind = msg.get("t")
@@ -491,7 +508,8 @@ def accepts_message(msg: Any, next_test: int, n_tests: int) -> bool:
         if kind == "bad_test":
             return True
         ok = msg.get("ok")
-        return (ok is True and "output" in msg) or (
+        n = msg.get("n")
+        return (ok is True and type(n) is int and n >= 0) or (
             ok is False and isinstance(msg.get("kind"), str) and isinstance(msg.get("message"), str)
         )
     if kind in ("compile_error", "module_error"):
@@ -499,53 +517,171 @@ def accepts_message(msg: Any, next_test: int, n_tests: int) -> bool:
     return kind == "done" and next_test == n_tests
 
 
+_MESSAGE_FIELDS = {"test": ("t", "i", "ok", "n", "kind", "message"), "bad_test": ("t", "i", "message"),
+                   "compile_error": ("t", "message"), "module_error": ("t", "kind", "message"), "done": ("t",)}
+
+
+def _clean_message(msg: dict) -> dict:
+    """An accepted header with only the fields its kind has: nothing else the
+    submission wrote travels on."""
+    out = {k: msg[k] for k in _MESSAGE_FIELDS[msg["t"]] if k in msg}
+    if "message" in out and not isinstance(out["message"], str):
+        out["message"] = ""
+    return out
+
+
+def cpu_budget_ms(limit_ms: float) -> float:
+    """The CPU a limit allows once measured: PID 1 reads the clock a little after
+    each result, so 5% + 50 ms of slack. One rule for the harness and the host."""
+    return float(limit_ms) * 1.05 + 50
+
+
 # ----------------------------------------------------------------------- server
 
 SCRATCH_DIRS = ("/tmp", "/dev/shm", "/dev/mqueue")  # /dev/mqueue: POSIX message queues
 _CHUNK = 1 << 16
 _CGROUP = "/sys/fs/cgroup"
+HARNESS_UID = 10000  # PID 1's own uid and gid; each container's submissions run under another
+_CAP_KILL, _CAP_SETGID, _CAP_SETUID = 5, 6, 7
+HARNESS_CAPS = (_CAP_KILL, _CAP_SETGID, _CAP_SETUID)  # all PID 1 keeps, and only PID 1
+_CAP_SETPCAP = 8  # held by PID 1 only to empty the bounding set, then dropped
+START_CAPS = (*HARNESS_CAPS, _CAP_SETPCAP)  # what the container starts with (judge.sandbox asks Docker)
+_PR_SET_DUMPABLE, _PR_SET_KEEPCAPS, _PR_CAPBSET_READ, _PR_CAPBSET_DROP, _PR_SET_NO_NEW_PRIVS = 4, 8, 23, 24, 38
+_IOPRIO_SYSCALLS = {"x86_64": (251, 252), "aarch64": (30, 31)}  # ioprio_set, ioprio_get
 
 
-def _apply_limits(limits: dict) -> None:
-    """The submission's own kernel-enforced limits (it cannot raise a hard limit)."""
+@functools.cache
+def _libc() -> Any:
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(rc: int, what: str) -> None:
+    if rc != 0:
+        import ctypes
+
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def _set_caps(caps: tuple[int, ...]) -> None:
+    """This process's effective and permitted capabilities become exactly `caps`,
+    its inheritable ones none (capset, version 3)."""
+    import ctypes
+
+    mask = sum(1 << c for c in caps)
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)
+    data = (ctypes.c_uint32 * 6)(mask, mask, 0, 0, 0, 0)
+    _check(_libc().capset(header, data), "capset")
+
+
+def _become(uid: int) -> None:
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def _become_judge() -> None:
+    """PID 1 starts as root holding only START_CAPS (what the host asks Docker for),
+    empties the bounding set, and becomes HARNESS_UID keeping CAP_KILL, CAP_SETGID
+    and CAP_SETUID: a uid no
+    submission has, so `prlimit`, `setpriority`, `sched_setscheduler`,
+    `sched_setaffinity`, `ioprio_set`, `ptrace` and signals from a submission find
+    no permission on it."""
+    if os.getuid() != 0:
+        sys.exit("harness.py serve must start as root (with CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_SETPCAP only): "
+                 "it runs submissions under a uid of their own")
+    libc = _libc()
+    cap = 0  # empty the bounding set (CAP_SETPCAP, held until here): no process here can gain anything
+    while libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) == 0:
+        cap += 1
+    if libc.prctl(_PR_CAPBSET_READ, _CAP_KILL, 0, 0, 0) != 0:
+        sys.exit("harness.py serve could not empty the capability bounding set (no CAP_SETPCAP at start)")
+    _check(libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0), "PR_SET_KEEPCAPS")
+    _become(HARNESS_UID)
+    _check(libc.prctl(_PR_SET_KEEPCAPS, 0, 0, 0, 0), "PR_SET_KEEPCAPS")
+    _set_caps(HARNESS_CAPS)
+    _check(libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0), "PR_SET_DUMPABLE")  # no /proc/1/mem, fd, environ for anyone
+
+
+def _ioprio(value: int | None = None) -> int:
+    """This process's I/O priority (set first when `value` is given); -1 where the
+    syscall number is unknown."""
+    numbers = _IOPRIO_SYSCALLS.get(os.uname().machine)
+    if numbers is None:
+        return -1
+    if value is not None:
+        _check(_libc().syscall(numbers[0], 1, 0, value), "ioprio_set")  # IOPRIO_WHO_PROCESS, self
+    return int(_libc().syscall(numbers[1], 1, 0))
+
+
+def _process_state() -> tuple:
+    """Everything a process hands its children: limits, nice value, scheduling
+    policy, CPU set, I/O priority."""
+    import resource
+
+    limits = tuple(resource.getrlimit(getattr(resource, n)) for n in sorted(dir(resource)) if n.startswith("RLIMIT_"))
+    return (limits, os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0),
+            tuple(sorted(os.sched_getaffinity(0))), _ioprio())
+
+
+_JUDGE: dict[str, Any] = {}  # PID 1's state once it became the judge: each child is reset to it
+
+
+def _child_limits(limits: dict) -> dict[str, tuple[int, int]]:
+    """Every rlimit of a submission's process, set explicitly: nothing inherited.
+    Per-uid counters (processes, pending signals, queue bytes) are the
+    container's alone: its sandbox uid is its own."""
     import resource
 
     mem = int(limits["memory_mb"]) << 20
     cpu = max(1, -(-int(limits["total_time_ms"]) // 1000))  # whole seconds, rounded up
-    for name, soft, hard in (
-        ("RLIMIT_AS", mem, mem),
-        ("RLIMIT_STACK", mem, mem),
-        ("RLIMIT_CPU", cpu, cpu + 1),  # SIGXCPU at the limit, SIGKILL a second later
-        ("RLIMIT_FSIZE", int(limits["file_bytes"]), int(limits["file_bytes"])),
-        ("RLIMIT_NOFILE", 64, 64),
-        ("RLIMIT_CORE", 0, 0),
-    ):
-        which = getattr(resource, name)
+    files = int(limits["file_bytes"])
+    inf = resource.RLIM_INFINITY
+    return {
+        "RLIMIT_AS": (mem, mem), "RLIMIT_DATA": (mem, mem), "RLIMIT_STACK": (mem, mem),
+        "RLIMIT_CPU": (cpu, cpu + 1),  # SIGXCPU at the limit, SIGKILL a second later
+        "RLIMIT_FSIZE": (files, files), "RLIMIT_NOFILE": (64, 64), "RLIMIT_CORE": (0, 0),
+        "RLIMIT_NPROC": (inf, inf),  # the container's pids limit bounds its processes
+        "RLIMIT_MEMLOCK": (64 << 10, 64 << 10), "RLIMIT_MSGQUEUE": (819200, 819200),
+        "RLIMIT_SIGPENDING": (4096, 4096), "RLIMIT_LOCKS": (1024, 1024),
+        "RLIMIT_NICE": (0, 0), "RLIMIT_RTPRIO": (0, 0), "RLIMIT_RTTIME": (0, 0), "RLIMIT_RSS": (inf, inf),
+    }
+
+
+def _apply_limits(limits: dict) -> None:
+    """The submission's own kernel-enforced limits (never above PID 1's hard limits,
+    which no submission can change)."""
+    import resource
+
+    for name, (soft, hard) in _child_limits(limits).items():
+        which = getattr(resource, name, None)
+        if which is None:
+            continue
         ceiling = resource.getrlimit(which)[1]
         if ceiling != resource.RLIM_INFINITY:
-            soft, hard = min(soft, ceiling), min(hard, ceiling)
+            soft = ceiling if soft == resource.RLIM_INFINITY else min(soft, ceiling)
+            hard = ceiling if hard == resource.RLIM_INFINITY else min(hard, ceiling)
         resource.setrlimit(which, (soft, hard))
 
 
-def _job_file(job: dict) -> int:
-    """The submission's part of the job (no expected output exists here anyway) in
-    an anonymous memory file the child reads: no pipe to keep fed while it runs."""
-    mine = {"code": job["code"], "signature": job["signature"], "tests": job["tests"],
-            "limits": {"time_ms": job["limits"]["time_ms"]}}
-    fd = os.memfd_create("lcjudge-job", os.MFD_CLOEXEC)
-    data = json.dumps(mine, separators=(",", ":")).encode()
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-    os.lseek(fd, 0, os.SEEK_SET)
-    return fd
+def _reset_scheduling() -> None:
+    """Nice value, policy, CPU set and I/O priority as PID 1 had them at start."""
+    _, nice, policy, cpus, ioprio = _JUDGE["state"]
+    os.setpriority(os.PRIO_PROCESS, 0, nice)
+    os.sched_setscheduler(0, policy, os.sched_param(0))
+    os.sched_setaffinity(0, cpus)
+    if ioprio >= 0:
+        _ioprio(ioprio)
 
 
 _CHILD_ENV: dict[str, str] = {}  # the container's environment, kept by serve()
 
 
-def _spawn(limits: dict, fds: dict[int, int]) -> int:
-    """Fork, place `fds` (target -> source) and exec a fresh interpreter running
+def _spawn(limits: dict, fds: dict[int, int], uid: int) -> int:
+    """Fork, place `fds` (target -> source), drop to the sandbox uid with no
+    capability and no way to gain one, and exec a fresh interpreter running
     `child()`. Only harness code runs between fork and exec."""
     import fcntl
 
@@ -558,10 +694,17 @@ def _spawn(limits: dict, fds: dict[int, int]) -> int:
             os.dup2(src, dst)
         os.closerange(len(fds), 1 << 16)
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # an ignored signal stays ignored across exec
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.setsid()  # its own session and process group: kill(0) and PRIO_PGRP reach only its own
         os.chdir("/tmp")
-        with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as f:
+        _check(_libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0), "PR_SET_DUMPABLE")  # its /proc files its own again
+        with open("/proc/self/oom_score_adj", "w") as f:
             f.write("1000")  # out of memory, the kernel kills the submission first, not PID 1
         _apply_limits(limits)
+        _reset_scheduling()
+        _become(uid)
+        _set_caps(())
+        _check(_libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS")
         me = os.path.abspath(__file__)
         os.execve(sys.executable, [sys.executable, "-s", "-B", "-P", me, "child"], _CHILD_ENV)
     except BaseException as e:
@@ -570,17 +713,40 @@ def _spawn(limits: dict, fds: dict[int, int]) -> int:
     os._exit(127)
 
 
-def _kill_strays() -> None:
-    """Kill every process of ours but this one, then reap them (we are their parent)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(-1, signal.SIGKILL)
+def _kill_strays(patience_s: float = 5.0) -> bool:
+    """Kill every process but this one (PID 1 keeps CAP_KILL for this) and reap
+    them; False when some process is still there after `patience_s`."""
+    end = time.monotonic() + patience_s
     while True:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return True  # no child, so no process: every orphan is ours to reap
+            if pid == 0:
+                break
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.001)
+
+
+def _as_sandbox_user(uid: int, work: Any) -> bool:
+    """Run `work()` in a short-lived helper under the sandbox uid (so PID 1 needs no
+    capability over the submission's files and IPC objects); True when it
+    returned True."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            time.sleep(0.001)
+            _become(uid)
+            _set_caps(())
+            code = 0 if work() else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
 def _wipe(path: str) -> bool:
@@ -625,9 +791,7 @@ def _remove_sysv_ipc() -> bool:
     they outlive their processes and would hand data (or a memory hoard) to the next
     submission. True when none is left."""
     try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
+        libc = _libc()
         remove = {"shm": lambda i: libc.shmctl(i, 0, None), "msg": lambda i: libc.msgctl(i, 0, None),
                   "sem": lambda i: libc.semctl(i, 0, 0)}  # 0 = IPC_RMID
         for kind, rm in remove.items():
@@ -636,6 +800,10 @@ def _remove_sysv_ipc() -> bool:
         return not any(_sysv_ids(kind) for kind in remove)
     except Exception:  # unreadable or unremovable: a dirty sandbox is replaced
         return False
+
+
+def _wipe_everything() -> bool:
+    return all([_wipe(d) for d in SCRATCH_DIRS]) & _remove_sysv_ipc()
 
 
 def _cgroup_value(path: str, key: str | None = None) -> int | None:
@@ -691,6 +859,19 @@ def _shmem_bytes() -> int:
     return _first_value(("memory/memory.stat", "shmem"), ("memory.stat", "shmem"))
 
 
+def harness_memory() -> dict[str, int]:
+    """What the container holds while no submission runs, for the host to add to the
+    next job's memory limit: `bytes`, the cgroup's usage less its reclaimable file
+    cache (PID 1's memory and the kernel's; -1 when unreadable), and PID 1's RSS."""
+    usage = _first_value(("memory/memory.usage_in_bytes", None), ("memory.current", None))
+    cache = [_first_value(("memory/memory.stat", k), ("memory.stat", k)) for k in ("inactive_file", "active_file")]
+    held = usage - sum(cache) if _own_cgroup() and usage >= 0 and min(cache) >= 0 else -1
+    rss = 0
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as f:
+        rss = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+    return {"bytes": held, "rss_kb": rss}
+
+
 class _CpuClock:
     """CPU time (ms) of every process in the container except PID 1: the submission
     and whatever it forked, running, dead or reaped. Read from the cgroup's own
@@ -730,12 +911,14 @@ class _CpuClock:
         return ticks * 1000.0 / os.sysconf("SC_CLK_TCK") + (reaped.ru_utime + reaped.ru_stime) * 1000.0
 
 
-def _clean_sandbox() -> bool:
+def _clean_sandbox(uid: int) -> bool:
     """Nothing of a submission left: no process, no scratch file, no IPC object, no
-    shared memory charged to the container."""
-    _kill_strays()
-    clean = all([_wipe(d) for d in SCRATCH_DIRS]) & _remove_sysv_ipc()
-    return clean and _shmem_bytes() < (1 << 20)
+    shared memory charged to the container; and, as a second line behind the
+    separate uid, PID 1 as it was at start (limits, nice value, policy, CPU set,
+    I/O priority)."""
+    no_process = _kill_strays()
+    wiped = no_process and _as_sandbox_user(uid, _wipe_everything)
+    return wiped and _shmem_bytes() < (1 << 20) and _process_state() == _JUDGE["state"]
 
 
 class _Capture:
@@ -754,41 +937,22 @@ class _Capture:
         return self.head.decode("utf-8", "replace")
 
 
-_MAX_DEPTH = 64  # no real message nests deeper; the host must be able to re-read it
-def cpu_budget_ms(limit_ms: float) -> float:
-    """The CPU a limit allows once measured: PID 1 reads the clock a little after
-    each result, so 5% + 50 ms of slack. One rule for the harness and the host."""
-    return float(limit_ms) * 1.05 + 50
+class _Channel:
+    """The result channel as it arrives: header lines checked by `accepts_message`,
+    each accepted answer's payload forwarded to the host unread, in chunks
+    (`forward(message_index, chunk)`), a rejected one's skipped. A message counts
+    once complete. Each test's CPU time is measured here, by PID 1, for the whole
+    container: the CPU clock when test i's result is complete minus when test
+    i-1's was (for test 0: when the interpreter was ready). Forked helpers count
+    too, and the child's own claims are replaced, so catching the timer, patching
+    the clock or working in another process buys nothing. The container's
+    OOM-kill count rides along with every result."""
 
-
-def _depth(value: Any) -> int:
-    """Nesting depth of a JSON value, without recursion (stops past _MAX_DEPTH)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        v, d = stack.pop()
-        deepest = max(deepest, d)
-        if d > _MAX_DEPTH:
-            break
-        if isinstance(v, dict):
-            stack.extend((x, d + 1) for x in v.values())
-        elif isinstance(v, list):
-            stack.extend((x, d + 1) for x in v)
-    return deepest
-
-
-class _Results:
-    """The result channel, parsed line by line as it arrives and filtered by
-    `accepts_message`. Each test's CPU time is measured here, by PID 1, for the
-    whole container: the CPU clock when the result for test i arrives minus when
-    the result for test i-1 did (for test 0: when the submission's interpreter was
-    ready). Forked helpers count too, and the child's own claims are replaced, so
-    catching the timer, patching the clock or working in another process buys
-    nothing. The container's OOM-kill count rides along with every result."""
-
-    def __init__(self, n_tests: int, max_bytes: int) -> None:
-        self.buf = bytearray()
-        self.size = 0
-        self.max_bytes = max_bytes
+    def __init__(self, n_tests: int, answer_bytes: int, max_bytes: int, forward: Any, on_result: Any) -> None:
+        self.header = bytearray()
+        self.payload_left = 0
+        self.pending: dict | None = None  # the accepted header whose payload is arriving
+        self.size, self.max_bytes, self.answer_bytes = 0, max_bytes, answer_bytes
         self.n_tests = n_tests
         self.max_lines = 8 * n_tests + 256  # many more lines than tests: a flood
         self.lines = 0
@@ -796,27 +960,49 @@ class _Results:
         self.malformed = 0
         self.next_test = 0
         self.ready_at: float | None = None  # CPU clock when the interpreter was ready
-        self.mark = 0.0  # CPU clock at the last accepted test result (or at ready)
+        self.mark = 0.0  # CPU clock at the last complete test result (or at ready)
         self.flooded = False
+        self.skipping = False  # inside an over-long header line: dropped up to its newline
+        self.forward, self.on_result = forward, on_result
 
     def feed(self, data: bytes, cpu_now: float, oom_kills: int) -> None:
         self.size += len(data)
         if self.size > self.max_bytes:
             self.flooded = True
             return
-        start = len(self.buf)
-        self.buf += data
-        cut = self.buf.find(b"\n", start)  # search only the new bytes: linear in the stream
-        while cut >= 0 and not self.flooded:
-            line = bytes(self.buf[:cut])
-            del self.buf[: cut + 1]
-            self._line(line, cpu_now, oom_kills)
-            cut = self.buf.find(b"\n")
+        view = memoryview(data)
+        while view and not self.flooded:
+            if self.payload_left:
+                part = view[: self.payload_left]
+                view = view[len(part) :]
+                self.payload_left -= len(part)
+                if self.pending is not None:
+                    self.forward(len(self.messages), bytes(part))
+                    if not self.payload_left:
+                        self._commit(self.pending, cpu_now, oom_kills)
+                continue
+            cut = bytes(view[: HEADER_BYTES + 1]).find(b"\n")
+            if cut < 0:
+                if not self.skipping:
+                    self.header += view[: HEADER_BYTES + 1]
+                view = view[min(len(view), HEADER_BYTES + 1) :]
+                if len(self.header) > HEADER_BYTES:  # no message is this long: malformed, skipped
+                    self.header, self.skipping = bytearray(), True
+                    self.malformed += 1
+                continue
+            line = bytes(self.header + view[:cut])
+            view = view[cut + 1 :]
+            self.header, skipped, self.skipping = bytearray(), self.skipping, False
+            if not skipped:
+                self._header(line, cpu_now, oom_kills)
 
-    def _line(self, line: bytes, cpu_now: float, oom_kills: int) -> None:
+    def _header(self, line: bytes, cpu_now: float, oom_kills: int) -> None:
         self.lines += 1
         if self.lines > self.max_lines:
             self.flooded = True  # far more lines than tests: a flood, not results
+            return
+        if len(line) > HEADER_BYTES:
+            self.malformed += 1
             return
         try:
             msg = json.loads(line)
@@ -826,35 +1012,124 @@ class _Results:
         if msg == {"t": "ready"} and self.ready_at is None and not self.messages:
             self.ready_at = self.mark = cpu_now
             return
-        if _depth(msg) > _MAX_DEPTH or not accepts_message(msg, self.next_test, self.n_tests):
-            self.malformed += 1
+        n = msg.get("n") if isinstance(msg, dict) else None
+        if type(n) is int and n > self.answer_bytes:
+            self.flooded = True  # one answer over the output limit: not read at all
             return
+        accepted = accepts_message(msg, self.next_test, self.n_tests)
+        self.malformed += not accepted
+        if type(n) is int and n > 0:  # its payload follows: forwarded if accepted, else skipped
+            self.payload_left, self.pending = n, _clean_message(msg) if accepted else None
+        elif accepted:
+            self._commit(_clean_message(msg), cpu_now, oom_kills)
+
+    def _commit(self, msg: dict, cpu_now: float, oom_kills: int) -> None:
+        self.pending = None
         if msg["t"] in ("test", "bad_test"):
             msg["cpu_ms"] = cpu_now - self.mark
             msg["oom_kills"] = oom_kills
             self.mark, self.next_test = cpu_now, self.next_test + 1
         self.messages.append(msg)
+        if msg["t"] in ("test", "bad_test"):
+            self.on_result(self.next_test)
 
 
-def run_job(job: dict) -> dict:
-    import selectors
+class _Feeder:
+    """The submission's inputs, written without ever blocking PID 1: the job's own
+    line and test 0 at once, test i only once test i-1's result is complete."""
 
-    limits = job["limits"]
-    per_test_ms = cpu_budget_ms(limits["time_ms"])
-    total_ms = cpu_budget_ms(limits["total_time_ms"])
-    clean_before = _clean_sandbox()
+    def __init__(self, fd: int, sel: Any, job_line: bytes, tests: list[str]) -> None:
+        self.fd, self.sel, self.tests = fd, sel, tests
+        self.data, self.pos, self.queued = job_line, 0, 0
+        os.set_blocking(fd, False)
+        self.queue(0)
+
+    def queue(self, i: int) -> None:
+        if i != self.queued or i >= len(self.tests) or self.fd < 0:
+            return
+        line = (json.dumps(self.tests[i]) + "\n").encode()
+        self.data, self.pos, self.queued = self.data[self.pos :] + line, 0, i + 1
+        if self.fd not in self.sel.get_map():
+            self.sel.register(self.fd, 2)  # selectors.EVENT_WRITE
+
+    def write(self) -> None:
+        if self.fd < 0 or self.pos >= len(self.data):
+            return
+        try:
+            self.pos += os.write(self.fd, memoryview(self.data)[self.pos : self.pos + _CHUNK])
+        except BlockingIOError:
+            return
+        except OSError:  # the submission closed its end or died: nothing more to send
+            self.close()
+            return
+        if self.pos >= len(self.data):
+            self.data, self.pos = b"", 0
+            if self.fd in self.sel.get_map():
+                self.sel.unregister(self.fd)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            if self.fd in self.sel.get_map():
+                self.sel.unregister(self.fd)
+            os.close(self.fd)
+            self.fd = -1
+
+
+class _HarnessFailure(Exception):
+    """The harness could not run a job. `submission_ran` tells the host whether the
+    submission's process had started (then the failure may be its doing)."""
+
+    def __init__(self, message: str, submission_ran: bool) -> None:
+        super().__init__(message)
+        self.submission_ran = submission_ran
+
+
+def run_job(job: dict, uid: int, emit: Any) -> dict:
+    """Run one job; `emit(bytes)` streams answer payloads to the host as they arrive
+    (`{"chunk": message_index, "n": size}` lines, each followed by its bytes).
+    Returns the report; raises _HarnessFailure."""
+    try:
+        limits = job["limits"]
+        tests = [str(t) for t in job["tests"]]
+        job_line = (json.dumps({"code": str(job["code"]), "signature": job["signature"],
+                                "time_ms": float(limits["time_ms"]), "tests": len(tests)}) + "\n").encode()
+        per_test_ms = cpu_budget_ms(limits["time_ms"])
+        total_ms = cpu_budget_ms(limits["total_time_ms"])
+        wall_s, answer_bytes = limits["wall_ms"] / 1000.0, int(limits["output_bytes"])
+        out_cap, result_cap = int(limits["output_bytes"]), int(limits["result_bytes"])
+        _child_limits(limits)
+    except (KeyError, TypeError, ValueError) as e:
+        raise _HarnessFailure(f"malformed job: {type(e).__name__}: {e}", submission_ran=False) from None
     clock = _CpuClock()
     cpu_start, oom_start = clock.now(), _oom_kills()
-    job_fd = _job_file(job)
     res_r, res_w = os.pipe()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
+    in_r, in_w = os.pipe()
     devnull = os.open(os.devnull, os.O_RDONLY)
     sys.stdout.flush()
     started = time.monotonic()
-    pid = _spawn(limits, {0: devnull, 1: out_w, 2: err_w, CHANNEL_FD: res_w, JOB_FD: job_fd})
-    for fd in (res_w, out_w, err_w, devnull, job_fd):
+    pid = _spawn(limits, {0: devnull, 1: out_w, 2: err_w, CHANNEL_FD: res_w, INPUT_FD: in_r}, uid)
+    for fd in (res_w, out_w, err_w, devnull, in_r):
         os.close(fd)
+    try:
+        return _supervise(pid, clock, cpu_start, oom_start, started, {
+            "tests": tests, "job_line": job_line, "per_test_ms": per_test_ms, "total_ms": total_ms,
+            "wall_s": wall_s, "answer_bytes": answer_bytes, "out_cap": out_cap, "result_cap": result_cap,
+        }, (res_r, out_r, err_r, in_w), uid, emit) | {"id": job.get("id"), "protocol": PROTOCOL}
+    except _HarnessFailure:
+        raise
+    except Exception as e:  # PID 1 failed while the submission ran: the host suspects the submission
+        _kill_strays()
+        raise _HarnessFailure(f"{type(e).__name__}: {e}", submission_ran=True) from None
+
+
+def _supervise(pid: int, clock: _CpuClock, cpu_start: float, oom_start: int, started: float, job: dict,
+               fds: tuple[int, int, int, int], uid: int, emit: Any) -> dict:
+    import selectors
+
+    res_r, out_r, err_r, in_w = fds
+    own_wall = [0.0]  # PID 1's time forwarding answers: charged to no deadline
 
     def cpu_used() -> float:
         return clock.now() - cpu_start
@@ -862,23 +1137,32 @@ def run_job(job: dict) -> dict:
     def oom_kills() -> int:
         return _oom_kills() - oom_start if oom_start >= 0 else 0
 
-    deadline = started + limits["wall_ms"] / 1000.0
-    out_cap = limits["output_bytes"]
-    results = _Results(len(job["tests"]), limits["result_bytes"])
-    stdout, stderr = _Capture(16384), _Capture(16384)
+    def forward(index: int, chunk: bytes) -> None:
+        t0 = time.monotonic()
+        emit(b'{"chunk":%d,"n":%d}\n' % (index, len(chunk)) + chunk)
+        own_wall[0] += time.monotonic() - t0
+
     sel = selectors.DefaultSelector()
+    feeder = _Feeder(in_w, sel, job["job_line"], job["tests"])
+    results = _Channel(len(job["tests"]), job["answer_bytes"], job["result_cap"], forward, feeder.queue)
+    stdout, stderr = _Capture(16384), _Capture(16384)
     for fd in (res_r, out_r, err_r):
         sel.register(fd, selectors.EVENT_READ)
     killed = None
     status = rusage = None
+    readers = {res_r, out_r, err_r}
 
     def pump(timeout: float) -> bool:
-        """Read what is ready; False when nothing was."""
+        """Read what is ready, write what the child can take; False when nothing was."""
         events = sel.select(timeout)
         for key, _ in events:
+            if key.fd == feeder.fd:
+                feeder.write()
+                continue
             data = os.read(key.fd, _CHUNK)
             if not data:
                 sel.unregister(key.fd)
+                readers.discard(key.fd)
             elif key.fd == res_r:
                 results.feed(data, cpu_used(), oom_kills())
             else:
@@ -887,15 +1171,18 @@ def run_job(job: dict) -> dict:
 
     while status is None:
         now = time.monotonic()
+        deadline = started + job["wall_s"] + own_wall[0]
         cpu = cpu_used()
         if now >= deadline:
             killed = "wall"
-        elif stdout.size + stderr.size > out_cap or results.flooded:
+        elif stdout.size + stderr.size > job["out_cap"] or results.flooded:
             killed = "output"
-        elif cpu - (results.ready_at or 0.0) > total_ms:
+        elif cpu - (results.ready_at or 0.0) > job["total_ms"]:
             killed = "cpu"
-        elif results.ready_at is not None and cpu - results.mark > per_test_ms:
+        elif results.ready_at is not None and cpu - results.mark > job["per_test_ms"]:
             killed = "test_cpu"  # the test running now is over its own limit
+        elif oom_kills() > 0:
+            killed = "memory"  # the kernel killed a process of the submission: the test is lost
         if killed:
             os.kill(pid, signal.SIGKILL)
             _, status, rusage = os.wait4(pid, 0)
@@ -906,25 +1193,22 @@ def run_job(job: dict) -> dict:
             status, rusage = st, ru
         elif not busy and not sel.get_map():
             time.sleep(0.002)
-    wall_ms = (time.monotonic() - started) * 1000
+    wall_ms = (time.monotonic() - started) * 1000 - own_wall[0] * 1000
+    feeder.close()
     _kill_strays()  # descendants die now; their pipe ends close
-    while sel.get_map() and pump(0.05):
+    while readers and pump(0.05):
         pass
     for fd in (res_r, out_r, err_r):
         os.close(fd)
     sel.close()
     cpu_total = cpu_used()
     startup = results.ready_at or 0.0
-    clean_after = _clean_sandbox()
+    clean = _clean_sandbox(uid)
     if results.ready_at is None:
-        # the interpreter stopped (or was stopped) before any of the submission
-        # ran: the sandbox's failure, never a verdict on the submission
-        return {"id": job.get("id"), "protocol": PROTOCOL,
-                "harness_error": f"the submission's interpreter never became ready "
-                                 f"(status {status}, killed {killed}): {stderr.text()[-500:]}"}
+        # the interpreter stopped (or was stopped) before any of the submission ran
+        raise _HarnessFailure(f"the submission's interpreter never became ready (status {status}, "
+                              f"killed {killed}): {stderr.text()[-500:]}", submission_ran=True)
     return {
-        "id": job.get("id"),
-        "protocol": PROTOCOL,
         "messages": results.messages,
         "malformed_messages": results.malformed,
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
@@ -940,48 +1224,68 @@ def run_job(job: dict) -> dict:
         "stderr_bytes": stderr.size,
         "stdout": stdout.text(),
         "stderr": stderr.text(),
-        "clean": clean_before and clean_after,
+        "clean": clean,
     }
 
 
-def _make_undumpable() -> None:
-    """PR_SET_DUMPABLE=0: same-uid processes can no longer ptrace us or open
-    /proc/1/fd/*. Best effort on platforms without prctl."""
-    try:
-        import ctypes
+def _release_memory() -> None:
+    """Give what the last job used back to the kernel, so the next job's memory
+    limit starts from what PID 1 itself needs."""
+    import gc
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
-    except (OSError, AttributeError):
-        pass
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        _libc().malloc_trim(0)
 
 
-def serve() -> None:
+def serve(uid: int) -> None:
+    """PID 1: one job per line on stdin; per job, answer payload chunks, the report
+    line, then (once the job's memory is released) an `idle` line with what the
+    container holds between jobs."""
     if os.getpid() != 1:  # it kills every process it may signal: never on a host
         sys.exit("harness.py serve must be PID 1 of its own container")
-    _make_undumpable()
+    if uid in (0, HARNESS_UID):
+        sys.exit(f"harness.py serve: the sandbox uid must not be root's or the harness's ({uid})")
+    _become_judge()
     # Python's one default handler: a submission's SIGINT to PID 1 would raise
-    # KeyboardInterrupt here. Ignored, the kernel never delivers it.
+    # KeyboardInterrupt here. Ignored, the kernel never delivers it. A write to a
+    # pipe whose reader died fails with EPIPE instead of a signal.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     _CHILD_ENV.update(os.environ)
+    _JUDGE["state"] = _process_state()
     out = sys.stdout.buffer
+
+    def emit(data: bytes) -> None:
+        out.write(data)
+        out.flush()
+
+    def answer(obj: dict) -> None:
+        emit(json.dumps(obj, separators=(",", ":")).encode() + b"\n")
+
     for line in sys.stdin.buffer:
         if not line.strip():
             continue
         try:
             job = json.loads(line)
-            result = {"pong": True, "protocol": PROTOCOL} if job.get("ping") else run_job(job)
-        except Exception as e:  # a malformed job is the host's bug: say so, keep serving
-            result = {"protocol": PROTOCOL, "harness_error": f"{type(e).__name__}: {e}"}
-        out.write(json.dumps(result, separators=(",", ":")).encode() + b"\n")
-        out.flush()
+            del line
+            if job.get("ping"):
+                answer({"pong": True, "protocol": PROTOCOL, "memory": harness_memory()})
+                continue
+            answer(run_job(job, uid, emit))
+        except _HarnessFailure as e:
+            answer({"protocol": PROTOCOL, "harness_error": str(e), "submission_ran": e.submission_ran})
+        except Exception as e:  # a malformed job line is the host's bug: say so, keep serving
+            answer({"protocol": PROTOCOL, "harness_error": f"{type(e).__name__}: {e}", "submission_ran": False})
+        job = None
+        _release_memory()
+        answer({"idle": harness_memory()})
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["serve"]:
-        serve()
+    if sys.argv[1:2] == ["serve"] and len(sys.argv) == 3 and sys.argv[2].isdigit():
+        serve(int(sys.argv[2]))
     elif sys.argv[1:] == ["child"]:
         child()
     else:
-        sys.exit("usage: harness.py serve | child")
+        sys.exit("usage: harness.py serve SANDBOX_UID | child")

@@ -21,6 +21,7 @@ from typing import Any
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from judge import harness
+from judge.answers import checked_answer
 from judge.errors import ProblemError, SandboxCrashed
 from judge.judging import build_job, retryable
 from judge.problem import Limits, Problem, Test
@@ -34,24 +35,28 @@ class Output:
 
     ok: bool
     value: Any = None
-    error: str | None = None  # "TLE: ...", "MLE: ...", "RE: ...", "CE: ...", "bad input: ..."
+    error: str | None = None  # "TLE: ...", "MLE: ...", "RE: ...", "CE: ...", "WA: ..." (wrong type), "bad input: ..."
     cpu_ms: float | None = None
 
 
 def _process_end(report: dict[str, Any]) -> str:
+    """Why the process stopped before answering an input, as an error."""
+    if report.get("killed") == "memory":
+        return "MLE: a process was killed for lack of memory"
     if report.get("killed"):
-        return f"killed ({report['killed']} limit)"
+        return f"RE: killed ({report['killed']} limit)"
     if report.get("signal") is not None:
-        return f"killed by signal {report['signal']}"
-    return f"exited (code {report.get('exit_code')}) before answering"
+        return f"RE: killed by signal {report['signal']}"
+    return f"RE: exited (code {report.get('exit_code')}) before answering"
 
 
-def _read(report: dict[str, Any], n: int, limits: Limits) -> tuple[dict[int, Output], str | None]:
+def _read(report: dict[str, Any], batch: Problem, limits: Limits) -> tuple[dict[int, Output], str | None]:
     """Outputs by position in this job, and the error that ended the whole job (a
     compile or module error) if any. The messages are read under the judge's own
-    rules: the result-channel rule, the per-test CPU budget, and the container's
-    OOM kills counted against the test they happened in."""
+    rules: the result-channel rule, the per-test CPU budget, the container's OOM
+    kills counted against the test they happened in, and the declared type."""
     out: dict[int, Output] = {}
+    n = len(batch.tests)
     next_test, oom_seen = 0, 0.0
     for m in report.get("messages", []):
         if not harness.accepts_message(m, next_test, n):
@@ -72,7 +77,9 @@ def _read(report: dict[str, Any], n: int, limits: Limits) -> tuple[dict[int, Out
         elif cpu is not None and cpu > harness.cpu_budget_ms(limits.time_ms):
             out[i] = Output(False, error=f"TLE: {cpu:.0f} ms of CPU time", cpu_ms=cpu)
         else:
-            out[i] = Output(True, value=m.get("output"), cpu_ms=cpu)
+            value, wrong = checked_answer(batch.signature, batch.tests[i].input, m)
+            out[i] = Output(wrong is None, value=value if wrong is None else None,
+                            error=None if wrong is None else f"WA: {wrong}", cpu_ms=cpu)
         oom_seen = max(oom_seen, oom)
     return out, None
 
@@ -104,7 +111,7 @@ def run_outputs(pool: SandboxPool, problem: Problem, code: str, inputs: Sequence
             results[remaining[0]] = Output(False, error=f"RE: the sandbox went down on this input twice: {e.reason}")
             remaining = remaining[1:]
             continue
-        got, fatal = _read(report, len(batch.tests), limits)
+        got, fatal = _read(report, batch, limits)
         if fatal is not None:  # the code cannot run at all: every input shares the error
             results.update({i: Output(False, error=fatal) for i in remaining})
             break
@@ -113,7 +120,7 @@ def run_outputs(pool: SandboxPool, problem: Problem, code: str, inputs: Sequence
         missing = [k for k in range(len(batch.tests)) if k not in got]
         stopped = any(o.error and o.error[:3] in ("TLE", "MLE") for o in got.values())
         if missing and not stopped:  # the process died on this input: its error; the rest run again
-            results[remaining[missing[0]]] = Output(False, error=f"RE: {_process_end(report)}")
+            results[remaining[missing[0]]] = Output(False, error=_process_end(report))
         remaining = [i for i in remaining if i not in results]
     return [results[i] for i in range(len(inputs))]
 

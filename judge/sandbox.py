@@ -1,24 +1,32 @@
 """Hardened judge containers, driven through the Docker SDK.
 
 Each container runs the harness as PID 1 and serves jobs over its attached
-stdin/stdout: one JSON line in, one JSON line out. A container is reused for many
-submissions, and each submission still gets a fresh interpreter (exec'd by the
-harness), its own rlimits, a wiped scratch filesystem, no System V or POSIX IPC
-object and no surviving process of its predecessor. Containers are replaced after
-`recycle_after` jobs, whenever the harness reports a dirty sandbox, and whenever
-anything unexpected happens.
+stdin/stdout: one JSON line in; answer payload chunks, one report line and one
+`idle` line out. A container is reused for many submissions, and each submission
+still gets a fresh interpreter (exec'd by the harness), its own rlimits, a wiped
+scratch filesystem, no System V or POSIX IPC object and no surviving process of
+its predecessor. Containers are replaced after `recycle_after` jobs, whenever the
+harness reports a dirty sandbox, and whenever anything unexpected happens.
 
-Container hardening: no network, read-only root, small tmpfs scratch, every
-capability dropped, no-new-privileges, a non-root user, pids limit, a memory limit
-that follows each job's (the submission's processes together, plus the harness's
-headroom) with swap off, small System V / POSIX IPC quotas, a CPU quota, file-size
-and open-file rlimits, no container log (the result stream is attached, never
-logged); containers carry labels so that a crashed run's leftovers are swept at
-the next start.
+Two identities per container: the harness (PID 1) starts as root with only
+CAP_KILL, CAP_SETGID, CAP_SETUID and CAP_SETPCAP, empties the capability bounding
+set, and becomes uid 10000 keeping the first three; the
+submissions run under a sandbox uid of this container's own (a random uid no
+other live judge container has, so per-uid kernel counters -- message queue bytes,
+inotify instances, pending signals -- are not shared between containers judging
+at once), with no capability and no-new-privileges.
+
+Container hardening: no network, read-only root, small tmpfs scratch, every other
+capability dropped, no-new-privileges, pids limit, a memory limit that follows
+each job's (see `memory_limit_bytes`) with swap off, small System V / POSIX IPC
+quotas, a CPU quota, open-file rlimits, no container log (the result stream is
+attached, never logged); containers carry labels so that a crashed run's
+leftovers are swept at the next start.
 
 Any Docker trouble becomes `SandboxUnavailable`: the caller retries, it never
 records a verdict. A container that dies or goes silent while it runs a job is
-`SandboxCrashed`, which `judge.judging` reruns and may blame on the submission.
+`SandboxCrashed`, which `judge.judging` reruns and may blame on the submission;
+so is a harness failure in a container where a submission has run.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import json
 import logging
 import os
 import queue
+import random
 import socket
 import struct
 import threading
@@ -40,12 +49,16 @@ import docker
 import docker.errors
 import requests.exceptions
 
+from judge.answers import attach_answers
 from judge.errors import JudgeImageMissing, SandboxCrashed, SandboxUnavailable
+from judge.harness import START_CAPS
 
 log = logging.getLogger(__name__)
 
 LABEL = "org.lcagent.judge"
-SANDBOX_UID = "10001:10001"
+# Sandbox uids: drawn per container from a range no host account uses.
+SANDBOX_UIDS = range(1_000_000_000, 1_100_000_000)
+_CAP_NAMES = {5: "KILL", 6: "SETGID", 7: "SETUID", 8: "SETPCAP"}
 HARNESS_PATH = "/opt/lcjudge/harness.py"
 _DOCKER_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
 _LIVE_POOLS: set[str] = set()  # pools of this process not closed yet (their containers are not orphans)
@@ -55,10 +68,10 @@ _LIVE_POOLS: set[str] = set()  # pools of this process not closed yet (their con
 class SandboxConfig:
     image: str
     parallelism: int = max(1, os.cpu_count() or 1)
-    # The container's memory limit is each job's memory limit plus this: the harness
-    # (PID 1), the job file, the scratch tmpfs in use. All the submission's
-    # processes together stay within the job's limit (each also has RLIMIT_AS).
-    memory_headroom_mb: int = 160
+    # Beside the job's own limit, the container's memory limit holds what the
+    # harness measured it holds between jobs, the job's data in PID 1, and this:
+    # the interpreter's file pages and the kernel's per-process memory.
+    memory_slack_mb: int = 16
     cpus: float = 1.0
     pids_limit: int = 128
     scratch_mb: int = 64
@@ -68,6 +81,15 @@ class SandboxConfig:
     recycle_after: int = 1000
     host_grace_s: float = 15.0  # beyond the in-container deadline, before giving up
     initial_memory_mb: int = 1024  # a new container's job memory limit until a job says otherwise
+
+    def memory_limit_bytes(self, job_mb: int, harness_bytes: int, job_bytes: int) -> int:
+        """The container's memory limit for one job: the job's limit for all the
+        submission's processes together (their memory, the files they write in
+        /tmp and /dev/shm, IPC memory), plus what PID 1 holds: its memory between
+        jobs as measured (`harness_bytes`), the job's data while it runs (about
+        three copies of the job line: the line, the parsed job, the input being
+        fed), and `memory_slack_mb`."""
+        return (job_mb << 20) + harness_bytes + 3 * job_bytes + (self.memory_slack_mb << 20)
 
     def ipc_sysctls(self) -> dict[str, str]:
         """IPC quotas of the container's own IPC namespace: System V shared memory
@@ -93,25 +115,50 @@ def docker_client() -> docker.DockerClient:
         raise SandboxUnavailable(f"cannot reach the Docker engine ({e})") from None
 
 
+_MIB = 1 << 20
+_LIMIT_STEP = 4 * _MIB  # the limit moves only when off by more (a Docker update costs ~25 ms)
+
+
+def _free_sandbox_uid(client: docker.DockerClient) -> int:
+    """A sandbox uid that no live judge container on this engine uses."""
+    try:
+        taken = {(c.get("Labels") or {}).get(f"{LABEL}.uid") for c in
+                 client.api.containers(all=True, filters={"label": LABEL})}
+    except _DOCKER_ERRORS as e:
+        raise SandboxUnavailable(f"cannot list containers: {e}") from None
+    while True:
+        uid = random.choice(SANDBOX_UIDS)
+        if str(uid) not in taken:
+            return uid
+
+
 class Sandbox:
     """One judge container; used by one thread at a time."""
 
     def __init__(self, client: docker.DockerClient, config: SandboxConfig, pool_id: str, n: int) -> None:
         self.client, self.config = client, config
-        self.jobs = 0  # submissions run here
-        self.memory_mb = config.initial_memory_mb
+        self.jobs = 0  # submissions sent here
+        self.uid = _free_sandbox_uid(client)
+        self.limit_bytes = (config.initial_memory_mb + 256) * _MIB
+        self.harness_bytes = 0  # what PID 1 holds between jobs, as it last measured
+        self._idle_due = False  # the harness's line after a job's report is still to read
         self._buf = b""
         self._out = b""
         try:
             self.container = client.containers.create(
                 config.image,
                 # not -I: it would ignore PYTHONHASHSEED; the environment is ours anyway
-                command=["python3", "-s", "-B", "-P", HARNESS_PATH, "serve"],
+                command=["python3", "-s", "-B", "-P", HARNESS_PATH, "serve", str(self.uid)],
                 name=f"lcagent-judge-{pool_id}-{n}",
                 labels={LABEL: "1", f"{LABEL}.pool": pool_id, f"{LABEL}.pid": str(os.getpid()),
-                        f"{LABEL}.host": socket.gethostname()},
+                        f"{LABEL}.host": socket.gethostname(), f"{LABEL}.uid": str(self.uid)},
                 stdin_open=True,
-                user=SANDBOX_UID,
+                # root only to become the harness's uid with three capabilities (and
+                # SETPCAP to empty the bounding set first); the submissions run under
+                # self.uid with none (judge.harness)
+                user="0:0",
+                cap_drop=["ALL"],
+                cap_add=[_CAP_NAMES[c] for c in START_CAPS],
                 working_dir="/tmp",
                 network_mode="none",
                 read_only=True,
@@ -121,11 +168,10 @@ class Sandbox:
                 shm_size=f"{config.scratch_mb}m",
                 sysctls=config.ipc_sysctls(),
                 log_config=docker.types.LogConfig(type="none"),
-                cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
                 pids_limit=config.pids_limit,
-                mem_limit=f"{self._container_mb(self.memory_mb)}m",
-                memswap_limit=f"{self._container_mb(self.memory_mb)}m",
+                mem_limit=self.limit_bytes,
+                memswap_limit=self.limit_bytes,
                 nano_cpus=int(config.cpus * 1e9),
                 ipc_mode="private",
                 # its own cgroup namespace: /sys/fs/cgroup is the container's cgroup, whose
@@ -134,7 +180,6 @@ class Sandbox:
                 ulimits=[
                     docker.types.Ulimit(name="stack", soft=1 << 30, hard=1 << 30),
                     docker.types.Ulimit(name="nofile", soft=256, hard=256),
-                    docker.types.Ulimit(name="fsize", soft=config.file_bytes, hard=config.file_bytes),
                     docker.types.Ulimit(name="core", soft=0, hard=0),
                 ],
                 environment={"MALLOC_ARENA_MAX": "2", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"},
@@ -148,11 +193,12 @@ class Sandbox:
             self._sock: socket.socket = sock._sock
             self.container.start()
             try:
-                pong = self.request({"ping": True}, timeout_s=30)
+                pong = self._exchange({"ping": True}, time.monotonic() + 30)
             except SandboxUnavailable as e:  # a crash before any job ran blames no submission
                 raise SandboxUnavailable(f"the judge container did not start: {e.reason}") from None
             if not pong.get("pong"):
                 raise SandboxUnavailable(f"harness did not answer a ping: {pong}")
+            self._note_memory(pong.get("memory"))
         except SandboxUnavailable:
             self.close()  # no container outlives a failed start
             raise
@@ -163,31 +209,76 @@ class Sandbox:
             self.close()
             raise SandboxUnavailable(f"cannot start a judge container: {e}") from None
 
-    def _container_mb(self, job_mb: int) -> int:
-        return job_mb + self.config.memory_headroom_mb
+    def _note_memory(self, memory: Any) -> None:
+        """What PID 1 says it holds between jobs; without a cgroup reading, its RSS
+        and twice the slack."""
+        held = memory.get("bytes") if isinstance(memory, dict) else None
+        if isinstance(held, int) and held >= 0:
+            self.harness_bytes = held
+        else:
+            rss = memory.get("rss_kb", 0) if isinstance(memory, dict) else 0
+            self.harness_bytes = (rss if isinstance(rss, int) else 0) * 1024 + (self.config.memory_slack_mb << 20)
 
-    def fit_memory(self, job_mb: int) -> None:
-        """Make the container's memory limit follow this job's (a Docker update,
-        only when it changes)."""
-        if job_mb == self.memory_mb:
+    def fit_memory(self, job_mb: int, job_bytes: int) -> None:
+        """Make the container's memory limit follow this job (a Docker update, only
+        when the limit it has is below what the job needs or above it by more than
+        `_LIMIT_STEP`)."""
+        want = self.config.memory_limit_bytes(job_mb, self.harness_bytes, job_bytes)
+        if want <= self.limit_bytes <= want + _LIMIT_STEP:
             return
-        limit = f"{self._container_mb(job_mb)}m"
+        limit = -(-want // _MIB) * _MIB
         try:
             self.container.update(mem_limit=limit, memswap_limit=limit)
         except _DOCKER_ERRORS as e:
-            raise SandboxUnavailable(f"cannot set the judge container's memory limit to {limit}: {e}") from None
-        self.memory_mb = job_mb
+            raise SandboxUnavailable(f"cannot set the judge container's memory limit to {limit} bytes: {e}") from None
+        self.limit_bytes = limit
 
-    def request(self, job: dict[str, Any], timeout_s: float) -> dict[str, Any]:
-        """Send one job, wait for its one-line answer. SandboxCrashed when the
-        container dies or says nothing sensible in time."""
+    def run(self, job: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+        """Run one job here: its report, with every answer's value attached.
+        SandboxCrashed when the container dies or says nothing sensible in time, or
+        when the harness fails in a container where a submission has run."""
         deadline = time.monotonic() + timeout_s
+        if self._idle_due:
+            self._note_memory(self._read_answer(deadline, "the harness's idle line").get("idle"))
+            self._idle_due = False
+        line = json.dumps(job, separators=(",", ":")).encode() + b"\n"
+        self.fit_memory(int(job["limits"]["memory_mb"]), len(line))
+        ran_before = self.jobs > 0
+        self.jobs += 1
+        report = self._exchange(line, deadline)
+        self._idle_due = True
+        if "harness_error" in report:
+            reason = f"harness error: {report['harness_error']}"
+            if ran_before or report.get("submission_ran"):  # the failure may be a submission's doing
+                raise self._crashed(reason)
+            raise SandboxUnavailable(reason)
+        return report
+
+    def _exchange(self, request: dict[str, Any] | bytes, deadline: float) -> dict[str, Any]:
+        """Send one request line, read the answer: payload chunks, then the line."""
+        data = request if isinstance(request, bytes) else json.dumps(request).encode() + b"\n"
         try:
-            self._sock.sendall(json.dumps(job, separators=(",", ":")).encode() + b"\n")
+            self._sock.sendall(data)
+        except OSError as e:
+            raise self._crashed(f"judge container connection failed: {e}") from None
+        payloads: dict[int, list[bytes]] = {}
+        while True:
+            answer = self._read_answer(deadline, "an answer")
+            if "chunk" not in answer:
+                attach_answers(answer, payloads)
+                return answer
+            index, size = answer.get("chunk"), answer.get("n")
+            if not (isinstance(index, int) and isinstance(size, int) and 0 <= size <= 1 << 26):
+                raise self._crashed(f"judge container sent a bad chunk header: {answer}")
+            payloads.setdefault(index, []).append(self._read_exactly(size, deadline))
+
+    def _read_answer(self, deadline: float, what: str) -> dict[str, Any]:
+        """One JSON object line from the harness."""
+        try:
             while b"\n" not in self._out:
                 self._out += self._read_frame(deadline)
         except TimeoutError:
-            raise self._crashed(f"no answer from the judge container within {timeout_s:.0f} s") from None
+            raise self._crashed(f"no {what} from the judge container in time") from None
         except OSError as e:
             raise self._crashed(f"judge container connection failed: {e}") from None
         line, _, self._out = self._out.partition(b"\n")
@@ -197,9 +288,18 @@ class Sandbox:
             answer = None
         if not isinstance(answer, dict):
             raise self._crashed(f"judge container sent garbage: {line[:200]!r}")
-        if "harness_error" in answer:
-            raise SandboxUnavailable(f"harness rejected the job: {answer['harness_error']}")
         return answer
+
+    def _read_exactly(self, size: int, deadline: float) -> bytes:
+        try:
+            while len(self._out) < size:
+                self._out += self._read_frame(deadline)
+        except TimeoutError:
+            raise self._crashed("the judge container stopped in the middle of an answer") from None
+        except OSError as e:
+            raise self._crashed(f"judge container connection failed: {e}") from None
+        data, self._out = self._out[:size], self._out[size:]
+        return data
 
     def _read_frame(self, deadline: float) -> bytes:
         """One stdout payload of Docker's multiplexed stream (8-byte headers)."""
@@ -250,6 +350,8 @@ class SandboxPool:
         self.pool_id = uuid.uuid4().hex[:10]
         _LIVE_POOLS.add(self.pool_id)
         self._idle: queue.Queue[Sandbox] = queue.Queue()
+        self.jobs = 0  # jobs sent to containers of this pool
+        self.recycled = 0  # containers replaced because a job left them unclean or broke them
         self._count = 0
         self._serial = 0
         self._lock = threading.Lock()
@@ -287,6 +389,7 @@ class SandboxPool:
     def _acquire(self, fresh: bool = False) -> Sandbox:
         box = self._take_slot()
         if fresh and box.jobs:  # a container that has run nothing yet, in the same slot
+            self.recycled += 1
             box.close()
             try:
                 box = Sandbox(self.client, self.config, self.pool_id, self._next_serial())
@@ -328,6 +431,7 @@ class SandboxPool:
         if healthy and not self._closed and box.jobs < self.config.recycle_after:
             self._idle.put(box)
             return
+        self.recycled += not healthy
         box.close()
         with self._lock:
             self._count -= 1
@@ -341,9 +445,8 @@ class SandboxPool:
         box = self._acquire(fresh)
         healthy = False
         try:
-            box.fit_memory(int(job["limits"]["memory_mb"]))
-            box.jobs += 1
-            report = box.request(job, timeout_s=wall_s + self.config.host_grace_s)
+            self.jobs += 1
+            report = box.run(job, timeout_s=wall_s + self.config.host_grace_s)
             healthy = bool(report.get("clean", False))
             return report
         finally:

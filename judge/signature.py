@@ -137,24 +137,78 @@ def from_metadata(meta: str | dict[str, Any], problem: str) -> FunctionSignature
 # ------------------------------------------------------------------ value checks
 
 
-def conforms(t: Any, v: Any) -> bool:
-    """Does JSON value `v` have the shape of parsed type `t`? (null is allowed where
-    LeetCode allows it: nodes, lists and tree level-order holes.)"""
+def mismatch(t: Any, v: Any, *, null_anywhere: bool = False) -> str | None:
+    """Why JSON value `v` does not have the shape of parsed type `t` (None when it
+    does). null is allowed where LeetCode allows it in inputs (nodes, lists, tree
+    level-order holes), or anywhere with `null_anywhere` (an answer of null only
+    ever equals an expected null). A bool is not an integer, nor an integer a
+    bool; a double may be an integer (LeetCode prints 2 as 2.00000)."""
+    if v is None and (null_anywhere or isinstance(t, tuple) or t in ("ListNode", "TreeNode", "void")):
+        return None
     if isinstance(t, tuple):
-        return v is None or (isinstance(v, list) and all(conforms(t[1], x) for x in v))
-    if t in ("integer", "long"):
-        return isinstance(v, int) and not isinstance(v, bool)
-    if t == "double":
-        return isinstance(v, Real) and not isinstance(v, bool)
-    if t == "boolean":
-        return isinstance(v, bool)
-    if t in ("string", "character"):
-        return isinstance(v, str) and (t == "string" or len(v) == 1)
-    if t in ("ListNode", "TreeNode"):
-        return v is None or (isinstance(v, list) and all(
-            x is None or (isinstance(x, (int, float, str)) and not isinstance(x, bool)) for x in v
-        ))
-    return t == "void" and v is None
+        if not isinstance(v, list):
+            return f"{_kind(v)} where a list is declared"
+        for i, x in enumerate(v):
+            why = mismatch(t[1], x, null_anywhere=null_anywhere)
+            if why is not None:
+                return f"[{i}]{why}" if why.startswith("[") else f"[{i}] {why}"
+        return None
+    ok = {
+        "integer": isinstance(v, int) and not isinstance(v, bool),
+        "double": isinstance(v, Real) and not isinstance(v, bool),
+        "boolean": isinstance(v, bool),
+        "string": isinstance(v, str),
+        "character": isinstance(v, str) and len(v) == 1,
+        "ListNode": isinstance(v, list) and all(x is None or _node_value(x) for x in v),
+        "TreeNode": isinstance(v, list) and all(x is None or _node_value(x) for x in v),
+        "void": False,
+    }
+    if ok.get("integer" if t == "long" else t, False):
+        return None
+    return f"{_kind(v)} where {'a ' + t if t != 'integer' else 'an integer'} is declared"
+
+
+def _node_value(x: Any) -> bool:
+    return isinstance(x, (int, float, str)) and not isinstance(x, bool)
+
+
+def _kind(v: Any) -> str:
+    """A JSON value's type as a reader would name it."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int):
+        return "an integer"
+    if isinstance(v, float):
+        return "a float"
+    if isinstance(v, str):
+        return "a string" if len(v) != 1 else "a character"
+    return "a list" if isinstance(v, list) else f"a {type(v).__name__}"
+
+
+def conforms(t: Any, v: Any) -> bool:
+    """Does JSON value `v` have the shape of parsed type `t`, as an input?"""
+    return mismatch(t, v) is None
+
+
+def answer_mismatch(signature: FunctionSignature | DesignSignature, values: list[Any], output: Any) -> str | None:
+    """Why an answer does not have the declared type, or None: a function's return
+    type (an in-place problem's answer parameter), each design call's return type
+    (the constructor's slot null). `values` are the test's input values."""
+    if isinstance(signature, FunctionSignature):
+        why = mismatch(harness.parse_type(signature.answer_type()), output, null_anywhere=True)
+        return None if why is None else f"the answer{'' if why.startswith('[') else ' is'} {why}"
+    calls = values[0] if values and isinstance(values[0], list) else []
+    if not isinstance(output, list):
+        return None if output is None else f"the answer is {_kind(output)}, not a list of call results"
+    returns = {m.name: m.returns for m in signature.methods}
+    for k, (name, got) in enumerate(zip(calls, output, strict=False)):
+        declared = "void" if k == 0 else returns.get(name) if isinstance(name, str) else None
+        why = None if declared is None else mismatch(harness.parse_type(declared), got, null_anywhere=True)
+        if why is not None:
+            return f"call {k} ({name}) answered {why}"
+    return None
 
 
 def check_input(signature: FunctionSignature | DesignSignature, values: list[Any], problem: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from judge.answers import checked_answer
 from judge.checkers import outputs_match
 from judge.errors import ProblemError
 from judge.harness import accepts_message, cpu_budget_ms
@@ -123,6 +124,8 @@ def _process_end(report: dict[str, Any], limits: Limits) -> tuple[Verdict, str]:
         return Verdict.RUNTIME_ERROR, f"the submission brought its sandbox down twice: {crash.get('reason')}"
     if report.get("killed") == "output":
         return Verdict.OUTPUT_LIMIT, "output exceeded the limit"
+    if report.get("killed") == "memory" or ((report.get("oom_kills") or 0) > 0 and report.get("killed") == "wall"):
+        return Verdict.MEMORY_LIMIT, "a process of the submission was killed for lack of memory"
     if report.get("killed") == "wall":
         return Verdict.TIME_LIMIT, f"no result within {report.get('wall_ms', 0):.0f} ms of wall time"
     if report.get("killed") == "test_cpu":
@@ -235,15 +238,18 @@ def decide(problem: Problem, report: dict[str, Any], judge_image: str, limits: L
         elif cpu is not None and cpu > cpu_budget_ms(limits.time_ms):  # measured by PID 1
             v, message = Verdict.TIME_LIMIT, f"test took {cpu:.0f} ms of CPU time"
         else:
-            got = r.get("output")
-            if not test.comparable:
+            got, wrong_type = checked_answer(problem.signature, test.input, r)
+            if wrong_type is not None:
+                v, message = Verdict.WRONG_ANSWER, wrong_type
+            elif not test.comparable:
                 outcomes.append(TestOutcome(status=UNCHECKED, cpu_ms=cpu))
                 continue
-            if outputs_match(problem.checker, test.expected, got):
+            elif outputs_match(problem.checker, test.expected, got):
                 passed += 1
                 outcomes.append(TestOutcome(status="AC", cpu_ms=cpu))
                 continue
-            v, message = Verdict.WRONG_ANSWER, ""
+            else:
+                v, message = Verdict.WRONG_ANSWER, ""
         oom_seen = max(oom_seen, oom)
         outcomes.append(TestOutcome(status=_SHORT[v], cpu_ms=cpu))
         if failure is None:

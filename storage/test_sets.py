@@ -268,11 +268,12 @@ def generation_row(session: Session, problem_id: int, oracle: str, seed: int, co
 
 
 def requeue_judged(session: Session, problem_id: int | None = None, *, everything: bool = False,
-                   config_name: str | None = None) -> int:
+                   config_name: str | None = None, judge_image: str | None = None) -> int:
     """Judged units with code whose current verdict used a test set that is no
-    longer current go back to the judge (their old verdicts stay as history):
-    of one problem, or of all; `everything`: every judged unit with code, current
-    set or not; `config_name`: only that configuration's. Returns how many."""
+    longer current -- or, given `judge_image`, came from another judge image -- go
+    back to the judge (their old verdicts stay as history): of one problem, or of
+    all; `everything`: every judged unit with code; `config_name`: only that
+    configuration's. Returns how many."""
     current = (select(col(TestSet.id)).where(col(TestSet.problem_id) == col(Unit.problem_id),
                                              col(TestSet.is_current)).scalar_subquery())
     q = (select(col(Unit.id)).join(Generation, col(Generation.unit_id) == col(Unit.id))
@@ -281,7 +282,10 @@ def requeue_judged(session: Session, problem_id: int | None = None, *, everythin
     if problem_id is not None:
         q = q.where(col(Unit.problem_id) == problem_id)
     if not everything:
-        q = q.where(col(Judgement.test_set_id) != current)
+        outdated = col(Judgement.test_set_id) != current
+        if judge_image is not None:
+            outdated = outdated | (col(Judgement.judge_image) != judge_image)
+        q = q.where(outdated)
     if config_name is not None:
         q = q.join(ModelConfig, col(ModelConfig.id) == col(Unit.model_config_id)).where(
             col(ModelConfig.name) == config_name)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,3 +47,38 @@ def corpus_problems() -> dict:
         assert not report.failures, report.failures
         problems.update({p.slug: p for p in report.problems})
     return problems
+
+
+# Hostile submissions and their neighbours share one container per module, so the
+# correct submission judged after each hostile one runs where it ran (unless the
+# harness found the container unclean and had it replaced: a recycle).
+NEIGHBOUR_POOLS: list[tuple[str, int, int]] = []  # (module, jobs, recycled)
+
+
+@contextlib.contextmanager
+def counted_judge(name: str) -> Iterator[DockerJudge]:
+    """A judge on one container whose jobs and recycles the run's summary counts."""
+    from judge.image import image_tag
+    from judge.judging import DockerJudge
+    from judge.sandbox import SandboxConfig, SandboxPool
+
+    with SandboxPool(SandboxConfig(image=image_tag(), parallelism=1)) as pool:
+        yield DockerJudge(pool)
+        NEIGHBOUR_POOLS.append((name, pool.jobs, pool.recycled))
+
+
+@pytest.fixture(scope="module")
+def one_container_judge(request: pytest.FixtureRequest) -> Iterator[DockerJudge]:
+    with counted_judge(request.module.__name__) as judge:
+        yield judge
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The recycle rate of the hostile modules' containers: how often a submission
+    left its container unclean enough to be replaced rather than reused."""
+    if NEIGHBOUR_POOLS:
+        jobs = sum(j for _, j, _ in NEIGHBOUR_POOLS)
+        recycled = sum(r for _, _, r in NEIGHBOUR_POOLS)
+        terminalreporter.write_line(
+            f"hostile-neighbour containers: {jobs} jobs, {recycled} containers recycled "
+            f"({100 * recycled / max(jobs, 1):.1f}% of jobs), in {len(NEIGHBOUR_POOLS)} pools")

@@ -29,11 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from judge.image import image_tag
-from judge.sandbox import LABEL, SANDBOX_UID, docker_client
+from judge.sandbox import LABEL, docker_client
 
 CORPUS = Path(__file__).parent / "data" / "leetcodedataset"
 CORPUS_FILES = ("v0.3.1-test-dev.jsonl.gz", "v0.2.0-train-nodes-dev.jsonl.gz")
 KNOWN_BROKEN = CORPUS / "known_broken.json"
+GRADER_USER = "10001:10001"  # the judge image's unprivileged user
 
 
 def load_rows() -> dict[str, dict]:
@@ -154,7 +155,7 @@ def run_dataset_grader(
         command=["python3", "-I", "-B", "/lcds/driver.py"],
         labels={LABEL: "1", f"{LABEL}.pid": str(os.getpid()), f"{LABEL}.host": socket.gethostname(),
                 f"{LABEL}.role": "dataset-grader"},
-        user=SANDBOX_UID,
+        user=GRADER_USER,
         working_dir="/tmp",
         network_mode="none",
         tmpfs={"/tmp": "rw,nosuid,nodev,size=64m,mode=1777"},

@@ -107,8 +107,26 @@ def judged(judge, problem: Problem, code: str, limits: Limits = FAST) -> JudgeRe
     return result
 
 
+# The neighbour: a correct submission that needs most of what a submission may
+# have (memory, a deep C stack, some CPU), judged after each hostile one in the
+# same container (`judge` below is one container per module).
+NEIGHBOUR = solution("""
+    from functools import lru_cache
+    @lru_cache(None)
+    def depth(k):
+        return 0 if k == 0 else depth(k - 1) + 1
+    block = bytearray(b"\\1") * (120 << 20)
+    return a + b + depth(30_000) - 30_000 + block[-1] - 1
+""")
+
+
+@pytest.fixture(scope="module")
+def judge(one_container_judge):
+    return one_container_judge
+
+
 def assert_still_judges(judge) -> None:
-    after = judge.judge(ADD, GOOD_ADD, limits=FAST)
+    after = judge.judge(ADD_ONE, NEIGHBOUR, limits=FAST)
     assert after.verdict is AC, f"a correct solution after a hostile one: {after.verdict}, {after.first_failure}"
 
 
@@ -540,11 +558,16 @@ def test_answer_cheats(judge, problem, code, verdicts):
 
 # -------------------------------------------------- tampering with the harness
 
+# Forgeries speak the channel's real framing (`judge.harness.frame`: a header line
+# with the answer's length, then the answer's JSON), as an attacker who read the
+# harness would.
 FORGE_ALL_OK = """
     import json, os
     for i in range(2):
         for guess in (0, 1, -1, 7, 42, 10 ** 9):
-            os.write(3, (json.dumps({"t": "test", "i": i, "ok": True, "output": guess, "cpu_ms": 0}) + "\\n").encode())
+            answer = json.dumps(guess).encode()
+            header = {"t": "test", "i": i, "ok": True, "n": len(answer), "cpu_ms": 0}
+            os.write(3, json.dumps(header).encode() + b"\\n" + answer)
     os.write(3, b'{"t":"done"}\\n')
     os._exit(0)
 """
@@ -576,18 +599,19 @@ os._exit(0)
     """, method="guess", args="seed"), (WA,), id="forge-ok-without-output"),
     pytest.param(solution("""
         import os
-        os.write(3, b'{"t":"test","i":0,"ok":true,"output":1e999}\\n{"t":"test","i":1,"ok":true,"output":NaN}\\n')
+        os.write(3, b'{"t":"test","i":0,"ok":true,"n":5}\\n1e999{"t":"test","i":1,"ok":true,"n":3}\\nNaN')
         return 0
     """, method="guess", args="seed"), (WA,), id="forge-non-finite"),
     pytest.param(solution("raise ValueError('no idea')", method="guess", args="seed", prelude="""
-        import json
-        _dumps = json.dumps
-        def dumps(obj, *args, **kwargs):
-            if isinstance(obj, dict) and obj.get("t") == "test":
-                obj = {"t": "test", "i": obj["i"], "ok": True, "output": 0}
-            return _dumps(obj, *args, **kwargs)
-        json.dumps = dumps
-    """), (WA,), id="patch-json-dumps"),
+        import sys
+        harness = sys.modules["__main__"]
+        _frame = harness.frame
+        def frame(msg, payload=None):
+            if msg.get("t") == "test":  # every error becomes an answer of 0
+                return _frame({"t": "test", "i": msg["i"], "ok": True}, b"0")
+            return _frame(msg, payload)
+        harness.frame = frame
+    """), (WA,), id="patch-harness-frame"),
     pytest.param(solution("raise ValueError('no idea')", method="guess", args="seed", prelude="""
         import sys
         harness = sys.modules["__main__"]
@@ -610,16 +634,15 @@ os._exit(0)
     pytest.param(solution("return 0", method="guess", args="seed", prelude="""
         import gc
         for obj in gc.get_objects():
-            if isinstance(obj, dict) and {"code", "tests", "limits", "signature"} <= obj.keys():
-                obj["tests"][:] = ["0"] * len(obj["tests"])  # easier tests
-                obj["limits"]["time_ms"] = 10 ** 9
+            if isinstance(obj, dict) and {"code", "tests", "time_ms", "signature"} <= obj.keys():
+                obj["time_ms"] = 10 ** 9
                 obj["signature"]["return"] = "string"
     """), (WA, RE), id="gc-rewrite-job"),
     pytest.param(solution("return 0", method="guess", args="seed", prelude="""
         import gc
         for obj in gc.get_objects():
-            if isinstance(obj, dict) and {"code", "tests", "limits", "signature"} <= obj.keys():
-                obj["tests"].clear()  # nothing left to fail
+            if isinstance(obj, dict) and {"code", "tests", "time_ms", "signature"} <= obj.keys():
+                obj["tests"] = 0  # nothing left to fail
     """), (RE,), id="gc-drop-tests"),
     pytest.param(solution("return 0", method="guess", args="seed", prelude="""
         import sys
@@ -627,7 +650,7 @@ os._exit(0)
         while frame and frame.f_code.co_name != "_child_main":
             frame = frame.f_back
         send = frame.f_locals["send"]
-        send({"t": "test", "i": 0, "ok": True, "output": 0})
+        send({"t": "test", "i": 0, "ok": True}, b"0")
         send({"t": "done"})
     """), (WA,), id="call-harness-send"),
 ]
@@ -645,7 +668,7 @@ def test_tampering_does_not_outlive_the_submission(judge):
         import builtins, json, sys
         harness = sys.modules["__main__"]
         harness.encode = lambda t, v: 0
-        harness._line = lambda msg: b'{"t":"done"}\\n'
+        harness.frame = lambda msg, payload=None: b'{"t":"done"}\\n'
         json.dumps = lambda *a, **k: "{}"
         json.loads = lambda *a, **k: {}
         builtins.int = float
@@ -671,16 +694,20 @@ def test_malformed_result_lines_are_ignored(judge):
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("depth", [900, 975, 990, 100_000])
+@pytest.mark.parametrize("depth", [65, 900, 975, 990, 100_000])
 def test_deeply_nested_result_line(judge, depth):
-    # The harness (PID 1) parses what arrives on fd 3 and the host parses it again:
-    # around 980 levels the host's json.loads fails, from about 995 the harness's.
+    # A deep header line is malformed (PID 1 parses headers); a deep answer is read
+    # by the host only, which refuses more than 64 levels: Wrong Answer either way.
     code = solution(f"""
         import os
-        os.write(3, b"[" * {depth} + b"]" * {depth} + b"\\n")
+        nested = b"[" * {depth} + b"]" * {depth}
+        os.write(3, nested + b"\\n")
+        os.write(3, b'{{"t":"test","i":0,"ok":true,"n":%d}}\\n' % len(nested) + nested)
         return 0
     """, method="guess", args="seed")
-    assert_verdict(judged(judge, GUESS, code), WA, RE)
+    result = judged(judge, GUESS, code)
+    assert_verdict(result, WA)
+    assert "nested deeper" in result.first_failure.message, explain(result)
 
 
 # ---------------------------------------------------------- attacks on PID 1

@@ -49,9 +49,14 @@ AC = Verdict.ACCEPTED
 
 
 @pytest.fixture(scope="module")
-def one_box() -> Iterator[DockerJudge]:
-    with SandboxPool(SandboxConfig(image=image_tag(), parallelism=1)) as pool:
-        yield DockerJudge(pool)
+def judge(one_container_judge):
+    """Hostile submissions and their neighbours share one container (tests/conftest.py)."""
+    return one_container_judge
+
+
+@pytest.fixture(scope="module")
+def one_box(one_container_judge: DockerJudge) -> DockerJudge:
+    return one_container_judge
 
 
 # ------------------------------------------- 1. no earlier submission in memory
@@ -371,10 +376,10 @@ def test_code_that_takes_the_sandbox_down_on_one_input_fails_that_input_only(cra
 def test_a_container_that_fails_to_start_is_removed_and_blames_nothing(monkeypatch):
     """A crash before any job (the start-up ping) is infrastructure, and the
     container does not outlive it."""
-    def silent(self: Sandbox, job: dict, timeout_s: float) -> dict:
+    def silent(self: Sandbox, request: object, deadline: float) -> dict:
         raise SandboxCrashed("no answer from the judge container within 30 s")
 
-    monkeypatch.setattr(Sandbox, "request", silent)
+    monkeypatch.setattr(Sandbox, "_exchange", silent)
     client = docker_client()
     pool_id = "start-" + secrets.token_hex(4)
     with pytest.raises(SandboxUnavailable) as failure:

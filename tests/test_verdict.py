@@ -5,6 +5,7 @@ The reports have the shape `judge.harness.run_job` returns; the messages the sha
 
 from __future__ import annotations
 
+import json
 import signal
 from typing import Any
 
@@ -45,7 +46,9 @@ PROBLEM = make_problem()
 
 
 def ok(i: Any, output: Any, cpu_ms: float = 1.5) -> dict:
-    return {"t": "test", "i": i, "ok": True, "output": output, "cpu_ms": cpu_ms}
+    """An answer as the host holds it: the header PID 1 accepted (with its payload's
+    length) and the value the host read from the payload."""
+    return {"t": "test", "i": i, "ok": True, "n": len(json.dumps(output)), "output": output, "cpu_ms": cpu_ms}
 
 
 def err(i: int, kind: str, message: str = "Traceback ...") -> dict:
@@ -487,7 +490,7 @@ def test_ok_message_without_output_is_not_a_result() -> None:
 
 def test_non_comparable_test_is_run_but_not_compared() -> None:
     problem = make_problem(not_comparable=(1,))
-    r = run(report([ok(0, 2), ok(1, "anything at all"), ok(2, 4), DONE]), problem)
+    r = run(report([ok(0, 2), ok(1, 12345), ok(2, 4), DONE]), problem)
     assert r.verdict is Verdict.ACCEPTED
     assert statuses(r) == ["AC", UNCHECKED, "AC"]
     assert (r.passed, r.total) == (2, 2)
