@@ -806,6 +806,17 @@ def _wipe_everything() -> bool:
     return all([_wipe(d) for d in SCRATCH_DIRS]) & _remove_sysv_ipc()
 
 
+def _left_behind() -> bool:
+    """Whether the submission left any file in the scratch directories or any System
+    V IPC object (PID 1 may look, not remove: the helper does that). Unreadable
+    counts as something left."""
+    try:
+        return any(os.listdir(d) for d in SCRATCH_DIRS if os.path.isdir(d)) or any(
+            _sysv_ids(kind) for kind in ("shm", "msg", "sem"))
+    except OSError:
+        return True
+
+
 def _cgroup_value(path: str, key: str | None = None) -> int | None:
     """A counter of the container's cgroup (v1 or v2 file), None when not readable."""
     try:
@@ -917,7 +928,7 @@ def _clean_sandbox(uid: int) -> bool:
     separate uid, PID 1 as it was at start (limits, nice value, policy, CPU set,
     I/O priority)."""
     no_process = _kill_strays()
-    wiped = no_process and _as_sandbox_user(uid, _wipe_everything)
+    wiped = no_process and (not _left_behind() or _as_sandbox_user(uid, _wipe_everything))
     return wiped and _shmem_bytes() < (1 << 20) and _process_state() == _JUDGE["state"]
 
 
@@ -1086,7 +1097,8 @@ class _HarnessFailure(Exception):
 
 def run_job(job: dict, uid: int, emit: Any) -> dict:
     """Run one job; `emit(bytes)` streams answer payloads to the host as they arrive
-    (`{"chunk": message_index, "n": size}` lines, each followed by its bytes).
+    (`{"chunk": message_index, "n": size}` lines, each followed by its bytes),
+    buffered up to a bounded size.
     Returns the report; raises _HarnessFailure."""
     try:
         limits = job["limits"]
@@ -1203,7 +1215,9 @@ def _supervise(pid: int, clock: _CpuClock, cpu_start: float, oom_start: int, sta
     sel.close()
     cpu_total = cpu_used()
     startup = results.ready_at or 0.0
+    cleanup_started = time.monotonic()
     clean = _clean_sandbox(uid)
+    cleanup_ms = (time.monotonic() - cleanup_started) * 1000
     if results.ready_at is None:
         # the interpreter stopped (or was stopped) before any of the submission ran
         raise _HarnessFailure(f"the submission's interpreter never became ready (status {status}, "
@@ -1225,15 +1239,14 @@ def _supervise(pid: int, clock: _CpuClock, cpu_start: float, oom_start: int, sta
         "stdout": stdout.text(),
         "stderr": stderr.text(),
         "clean": clean,
+        "cleanup_ms": cleanup_ms,  # PID 1's own time after the submission ended
     }
 
 
 def _release_memory() -> None:
     """Give what the last job used back to the kernel, so the next job's memory
-    limit starts from what PID 1 itself needs."""
-    import gc
-
-    gc.collect()
+    limit starts from what PID 1 itself needs. A job's data hold no reference
+    cycles (parsed JSON, bytes), so dropping the references frees them."""
     with contextlib.suppress(OSError, AttributeError):
         _libc().malloc_trim(0)
 
@@ -1255,13 +1268,21 @@ def serve(uid: int) -> None:
     _CHILD_ENV.update(os.environ)
     _JUDGE["state"] = _process_state()
     out = sys.stdout.buffer
+    pending = bytearray()  # answer chunks not yet sent: at most _CHUNK beyond one chunk
 
     def emit(data: bytes) -> None:
-        out.write(data)
+        pending.extend(data)
+        if len(pending) >= _CHUNK:
+            flush()
+
+    def flush() -> None:
+        out.write(pending)
         out.flush()
+        pending.clear()
 
     def answer(obj: dict) -> None:
         emit(json.dumps(obj, separators=(",", ":")).encode() + b"\n")
+        flush()
 
     for line in sys.stdin.buffer:
         if not line.strip():
@@ -1278,8 +1299,9 @@ def serve(uid: int) -> None:
         except Exception as e:  # a malformed job line is the host's bug: say so, keep serving
             answer({"protocol": PROTOCOL, "harness_error": f"{type(e).__name__}: {e}", "submission_ran": False})
         job = None
+        released = time.monotonic()
         _release_memory()
-        answer({"idle": harness_memory()})
+        answer({"idle": harness_memory(), "release_ms": (time.monotonic() - released) * 1000})
 
 
 if __name__ == "__main__":
