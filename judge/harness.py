@@ -679,32 +679,40 @@ def _reset_scheduling() -> None:
 _CHILD_ENV: dict[str, str] = {}  # the container's environment, kept by serve()
 
 
-def _spawn(limits: dict, fds: dict[int, int], uid: int) -> int:
-    """Fork, place `fds` (target -> source), drop to the sandbox uid with no
-    capability and no way to gain one, and exec a fresh interpreter running
-    `child()`. Only harness code runs between fork and exec."""
+def _enter_sandbox(limits: dict, fds: dict[int, int], uid: int) -> None:
+    """In a new process: place `fds` (target -> source), close everything else, and
+    become the submission's process: its own session, its limits and scheduling
+    set explicitly, the sandbox uid with no capability and no way to gain one."""
     import fcntl
 
+    high = {dst: fcntl.fcntl(src, fcntl.F_DUPFD, 64) for dst, src in fds.items()}
+    for dst, src in high.items():  # via high numbers: a source may sit on a target
+        os.dup2(src, dst)
+    os.closerange(len(fds), 1 << 16)
+    os.setsid()  # its own session and process group: kill(0) and PRIO_PGRP reach only its own
+    os.chdir("/tmp")
+    _check(_libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0), "PR_SET_DUMPABLE")  # its /proc files writable
+    with open("/proc/self/oom_score_adj", "w") as f:
+        f.write("1000")  # out of memory, the kernel kills the submission first, not PID 1
+    _apply_limits(limits)
+    _reset_scheduling()
+    _become(uid)
+    _set_caps(())
+    _check(_libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS")
+    _check(_libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0), "PR_SET_DUMPABLE")  # as after an exec: its own
+
+
+def _spawn_fresh(limits: dict, fds: dict[int, int], uid: int) -> int:
+    """Fork, enter the sandbox and exec a fresh interpreter running `child()`. Only
+    harness code runs between fork and exec. The slow way (the interpreter starts
+    and imports the prelude), used when the template is gone."""
     pid = os.fork()
     if pid:
         return pid
     try:  # ---------------------------------------------- the submission, before exec
-        high = {dst: fcntl.fcntl(src, fcntl.F_DUPFD, 64) for dst, src in fds.items()}
-        for dst, src in high.items():  # via high numbers: a source may sit on a target
-            os.dup2(src, dst)
-        os.closerange(len(fds), 1 << 16)
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # an ignored signal stays ignored across exec
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        os.setsid()  # its own session and process group: kill(0) and PRIO_PGRP reach only its own
-        os.chdir("/tmp")
-        _check(_libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0), "PR_SET_DUMPABLE")  # its /proc files its own again
-        with open("/proc/self/oom_score_adj", "w") as f:
-            f.write("1000")  # out of memory, the kernel kills the submission first, not PID 1
-        _apply_limits(limits)
-        _reset_scheduling()
-        _become(uid)
-        _set_caps(())
-        _check(_libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS")
+        _enter_sandbox(limits, fds, uid)
         me = os.path.abspath(__file__)
         os.execve(sys.executable, [sys.executable, "-s", "-B", "-P", me, "child"], _CHILD_ENV)
     except BaseException as e:
@@ -713,20 +721,145 @@ def _spawn(limits: dict, fds: dict[int, int], uid: int) -> int:
     os._exit(127)
 
 
+class _Template:
+    """A pristine interpreter to fork submissions from: forked from PID 1 at start,
+    before any job reached PID 1, with the prelude imported, and never handed
+    anything of a job but file descriptors and limits (code and inputs go to the
+    submission's process directly). A fork of it is as clean as a fresh
+    interpreter and ~40 ms cheaper. It runs under the harness's uid, so no
+    submission can signal, trace, renice or limit it; it double-forks, so the
+    submission's process is PID 1's child (PID 1 waits for it, kills it, reads its
+    rusage). It is never forked again from PID 1, whose memory has held jobs by
+    then: if it dies, the container is recycled."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.pid = os.fork()
+        if self.pid == 0:
+            self.sock.close()
+            _template_main(theirs)
+        theirs.close()
+        self.sock.settimeout(10.0)
+        self.alive = True
+
+    def spawn(self, limits: dict, fds: dict[int, int], uid: int) -> int:
+        """The pid of a new submission process (PID 1's child); OSError when the
+        template cannot make one (it is then dead for good)."""
+        import socket
+
+        try:
+            request = json.dumps({"limits": limits, "uid": uid, "targets": list(fds)}).encode()
+            socket.send_fds(self.sock, [request], list(fds.values()))
+            reply = b""
+            while not reply.endswith(b"\n") and len(reply) < 64:
+                part = self.sock.recv(64)
+                if not part:
+                    raise OSError(f"the template is gone (it said {reply!r})")
+                reply += part
+            return int(reply)
+        except (OSError, ValueError) as e:
+            self.alive = False
+            raise OSError(f"the template cannot fork: {e}") from None
+
+
+def _template_main(sock: Any) -> None:
+    """The template's loop: one fork per request, until PID 1 goes away."""
+    import socket
+
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # never PID 1's channel to the host
+        os.dup2(null, fd)
+    _namespace()  # the prelude's modules, imported once for every submission
+    while True:
+        try:
+            msg, fds, _, _ = socket.recv_fds(sock, 1 << 16, 8)
+        except OSError:
+            os._exit(0)
+        if not msg:
+            os._exit(0)  # PID 1 is gone
+        try:
+            request = json.loads(msg)
+            r, w = os.pipe()
+            middle = os.fork()
+            if middle == 0:  # ---- exits at once, so the submission's parent becomes PID 1
+                os.close(r)
+                pid = os.fork()
+                if pid == 0:
+                    os.close(w)
+                    _forked_child(request["limits"], dict(zip(request["targets"], fds, strict=True)), request["uid"])
+                os.write(w, b"%d" % pid)
+                os._exit(0)
+            os.close(w)
+            pid_text = os.read(r, 32)
+            os.close(r)
+            os.waitpid(middle, 0)
+            sock.sendall(pid_text + b"\n")
+        except Exception as e:
+            with contextlib.suppress(OSError):
+                sock.sendall(f"failed: {e!r}".encode()[:60])
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+
+def _forked_child(limits: dict, fds: dict[int, int], uid: int) -> None:
+    """The submission's process, forked from the template: the same as `child()`
+    after an exec, with what a fresh interpreter would have fresh."""
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as Python sets them up
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+        _enter_sandbox(limits, fds, uid)
+        import random
+
+        random.seed()  # a fresh interpreter seeds from os.urandom; forks would share a sequence
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.write(2, f"harness could not start the submission: {e!r}\n".encode())
+        os._exit(127)
+    child()
+
+
+_TEMPLATE: list[_Template] = []  # the template, once serve() made it
+
+
+def _spawn(limits: dict, fds: dict[int, int], uid: int) -> int:
+    """A new submission process: forked from the template, or (the template gone)
+    exec'd fresh."""
+    if _TEMPLATE and _TEMPLATE[0].alive:
+        with contextlib.suppress(OSError):
+            return _TEMPLATE[0].spawn(limits, fds, uid)
+    return _spawn_fresh(limits, fds, uid)
+
+
+def _sandbox_pids() -> list[int]:
+    """Every process of the container but PID 1 and the template."""
+    keep = {1, *(t.pid for t in _TEMPLATE)}
+    return [int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) not in keep]
+
+
 def _kill_strays(patience_s: float = 5.0) -> bool:
-    """Kill every process but this one (PID 1 keeps CAP_KILL for this) and reap
-    them; False when some process is still there after `patience_s`."""
+    """Kill every process but PID 1 and the template (PID 1 keeps CAP_KILL for this)
+    and reap them; False when some process is still there after `patience_s`.
+    Each round kills what /proc lists; a process killed cannot fork, so a fork
+    bomb runs dry within a few rounds."""
     end = time.monotonic() + patience_s
     while True:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(-1, signal.SIGKILL)
-        while True:
+        for pid in _sandbox_pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        while True:  # reap: every orphan is PID 1's
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
-                return True  # no child, so no process: every orphan is ours to reap
+                break
             if pid == 0:
                 break
+            if _TEMPLATE and pid == _TEMPLATE[0].pid:
+                _TEMPLATE[0].alive = False
+        if not _sandbox_pids():
+            return True
         if time.monotonic() > end:
             return False
         time.sleep(0.001)
@@ -909,8 +1042,9 @@ class _CpuClock:
         import resource
 
         ticks = 0
+        skip = {"1", *(str(t.pid) for t in _TEMPLATE)}
         for name in os.listdir("/proc"):
-            if not name.isdigit() or name == "1":
+            if not name.isdigit() or name in skip:
                 continue
             try:
                 with open(f"/proc/{name}/stat", "rb") as f:
@@ -929,7 +1063,8 @@ def _clean_sandbox(uid: int) -> bool:
     I/O priority)."""
     no_process = _kill_strays()
     wiped = no_process and (not _left_behind() or _as_sandbox_user(uid, _wipe_everything))
-    return wiped and _shmem_bytes() < (1 << 20) and _process_state() == _JUDGE["state"]
+    template = not _TEMPLATE or _TEMPLATE[0].alive  # a lost template is replaced with the container
+    return wiped and template and _shmem_bytes() < (1 << 20) and _process_state() == _JUDGE["state"]
 
 
 class _Capture:
@@ -1037,7 +1172,7 @@ class _Channel:
     def _commit(self, msg: dict, cpu_now: float, oom_kills: int) -> None:
         self.pending = None
         if msg["t"] in ("test", "bad_test"):
-            msg["cpu_ms"] = cpu_now - self.mark
+            msg["cpu_ms"] = max(0.0, cpu_now - self.mark)  # the counters tick apart: never below zero
             msg["oom_kills"] = oom_kills
             self.mark, self.next_test = cpu_now, self.next_test + 1
         self.messages.append(msg)
@@ -1267,6 +1402,7 @@ def serve(uid: int) -> None:
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     _CHILD_ENV.update(os.environ)
     _JUDGE["state"] = _process_state()
+    _TEMPLATE.append(_Template())  # now, while PID 1 has held no job
     out = sys.stdout.buffer
     pending = bytearray()  # answer chunks not yet sent: at most _CHUNK beyond one chunk
 
