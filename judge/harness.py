@@ -1,38 +1,55 @@
 """The sandbox harness: runs inside the judge container, standard library only.
 
-It is the container's PID 1 (`python3 -I /opt/lcjudge/harness.py serve`), reads one
-job per line on stdin and writes one result per line on stdout. For every job it
-starts a fresh interpreter (`harness.py child`, the job on a memfd at fd 4), so
-no submission starts from a process image that held another submission's data;
-applies that process's own limits; before and after, kills every stray process
-and wipes what could carry state to the next submission (/tmp, /dev/shm,
-/dev/mqueue, System V shared memory, queues and semaphores), reporting the
-container unclean (to be recycled) when anything remains. It returns plain JSON
-outputs and never sees expected outputs: the host compares.
+It is the container's PID 1 (`python3 -s -B -P /opt/lcjudge/harness.py serve UID`)
+and reads one job per line on stdin; per job it writes answer chunks, one report
+line and one `idle` line on stdout. It never sees expected outputs: the host
+compares.
 
-CPU: each test's CPU is the whole container's (cgroup cpuacct / cpu.stat) minus
-PID 1's own, counted from the child's "ready" message, so work in forked
-processes, subprocesses or threads counts against the per-test limit. Memory:
-the cgroup's OOM-kill counter is read after each test, so memory spread over
-several processes is Memory Limit Exceeded on the test where it happened.
-Results: `accepts_message` is the one result-channel rule (an integer index,
-exactly the next test, in order); the host applies the same function again.
+Identities. PID 1 starts as root holding only CAP_KILL, CAP_SETGID, CAP_SETUID and
+CAP_SETPCAP, empties the bounding set and becomes HARNESS_UID keeping the first
+three. Submissions run under UID (the container's own sandbox uid) with no
+capability and no-new-privileges, so nothing they do reaches PID 1: prlimit,
+setpriority, sched_*, ioprio_set, ptrace and signals all lack permission.
+
+Processes. At start, before any job, PID 1 forks a template interpreter that
+imports the prelude and then only forks: each submission's process is a fork of
+it (double-forked, so PID 1 is its parent), given its descriptors, its own
+session, every rlimit, nice value, policy, CPU set and I/O priority set
+explicitly, and the sandbox uid. The template never holds anything of a job but
+descriptors and limits, so no submission starts from memory that held another's
+data. Without a template (it died) a freshly exec'd interpreter (`child`) serves.
+
+Inputs. The submission's process reads its job (code, signature, time limit,
+number of tests) and then one test input at a time on fd 4; PID 1 sends test i
+only once test i-1's result is complete, writing without ever blocking.
+
+Results. On fd 3, as framed messages (`frame`): a JSON header line and, for an
+answer, exactly `n` bytes of its JSON text. PID 1 checks each header under one
+rule (`accepts_message`, applied again by the host) and streams answers to the
+host unread (no parsing, no memory; over the output limit: Output Limit Exceeded,
+unread). The submission's prints go to separate pipes, capped. A forged header
+only claims an answer that the host still compares, after holding it to the
+declared type.
+
+Measurement. Each test's CPU is the whole container's (cgroup cpuacct / cpu.stat)
+minus PID 1's own, counted from the child's "ready" message, so work in forked
+processes, subprocesses or threads counts against the per-test limit; an OOM kill
+of any process ends the job as Memory Limit Exceeded. CPU time and memory come
+from the kernel, not from the submission.
+
+After each job: every process but PID 1 and the template is killed (by pid,
+CAP_KILL), /tmp, /dev/shm, /dev/mqueue and System V IPC are wiped by a helper
+under the sandbox uid, PID 1's own state is compared with its state at start (a
+second line behind the separate uid), the job's memory is released and what PID
+1 holds is reported for the next job's memory limit. Anything left, or a lost
+template, marks the container unclean: the host replaces it.
 
 Why PID 1: signals without a handler -- SIGKILL included -- sent from inside the
-container to PID 1 are dropped by the kernel, so a submission cannot kill the
-process that reports on it; and PID 1 is also the parent every orphan is
-reparented to, so strays are reaped here. The server also makes itself
-non-dumpable, so the submission (same uid) can neither ptrace it nor open its
-file descriptors through /proc.
+container to PID 1 are dropped by the kernel, and every orphan is reparented to
+it, so strays are reaped here.
 
-Channel: the submission's stdout/stderr are pipes the server reads and caps;
-outputs travel on a separate pipe (fd 3) as JSON lines, so prints cannot corrupt
-them. A submission that writes forged lines to fd 3 only claims outputs, which the
-host still compares against expectations it never had; CPU time and memory come
-from the kernel (rusage, rlimits, cgroup counters), not from the submission.
-
-The module is importable on the host too: the type grammar and the LeetCode value
-conversions below are the single definition both sides use.
+The module is importable on the host too: the type grammar, the LeetCode value
+conversions and the channel rule below are the single definition both sides use.
 """
 
 from __future__ import annotations

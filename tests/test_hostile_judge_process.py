@@ -313,3 +313,30 @@ def test_concurrent_containers_do_not_share_per_uid_quotas():
         victim = judge.judge(PROBE, NEEDS_PER_UID, limits=slow)
         hoard.join()
     assert_contained(victim)
+
+
+# ------------------------------------------------- the template interpreter
+
+KILL_THE_TEMPLATE = ("import os\n"
+                     "for p in os.listdir('/proc'):\n"
+                     "    if p.isdigit() and p != '1':\n"
+                     "        argv = open(f'/proc/{p}/cmdline', 'rb').read().split(b'\\0')\n"
+                     "        if argv[1:6] == [b'-s', b'-B', b'-P', b'/opt/lcjudge/harness.py', b'serve']:\n"
+                     "            os.kill(int(p), 9)\n"
+                     "            print('killed', p)\n")
+
+
+@pytest.mark.docker
+def test_a_lost_template_is_survived_and_its_container_replaced(one_box):
+    """Nothing a submission can do kills the template (another uid); if it dies
+    anyway (here: killed from outside), the job runs in a freshly exec'd
+    interpreter, is judged right, and the container is replaced."""
+    assert one_box.judge(ADD_ONE, solution("return a + b"), limits=FAST).verdict is AC
+    [box] = list(one_box.pool._idle.queue)
+    done = box.container.exec_run(["python3", "-c", KILL_THE_TEMPLATE], user="0:0")
+    assert b"killed" in done.output, done.output
+    jobs, recycled = one_box.pool.jobs, one_box.pool.recycled
+    result = one_box.judge(ADD_ONE, solution("return a + b"), limits=FAST)
+    assert result.verdict is AC, explain(result)
+    assert one_box.pool.recycled == recycled + 1 and one_box.pool.jobs == jobs + 1
+    assert one_box.judge(ADD_ONE, solution("return a - b"), limits=FAST).verdict is WA
