@@ -73,11 +73,8 @@ def open_oracle(settings: Settings, name: str | None = None) -> Iterator[Oracle]
             yield LeetCodeOracle(api, batch_size=t.batch_size, batch_bytes=t.batch_bytes)
         return
     if name == "reference":
-        if settings.judge.url:
-            raise OracleConfigError("reference", "runs reference solutions in a local Docker sandbox, "
-                                                 f"not through the judge service at {settings.judge.url}")
-        with SandboxPool(sandbox_config(settings)) as pool:
-            yield ReferenceOracle(pool)
+        with open_judge(settings) as judge:
+            yield ReferenceOracle(judge)
         return
     raise OracleConfigError(str(name), "unknown oracle (leetcode or reference)")
 

@@ -32,7 +32,7 @@ from judge.errors import (
     SandboxUnavailable,
 )
 from judge.problem import Limits, Problem
-from judge.protocol import Judge, JudgeHealth, OnDone, Outcome, judge_concurrently
+from judge.protocol import Judge, JudgeHealth, OnDone, Outcome, Output, judge_concurrently
 from judge.sandbox import SandboxConfig, SandboxPool
 from judge.signature import DesignSignature
 from judge.verdict import JudgeResult, decide
@@ -157,6 +157,12 @@ class DockerJudge(Judge):
         """Judge in parallel (one worker per container); results in input order.
         A per-item JudgeError (bad problem, sandbox trouble) is returned in place."""
         return judge_concurrently(self.judge, items, self.pool.config.parallelism, on_done)
+
+    def run_outputs(self, problem: Problem, code: str, inputs: Sequence[str],
+                    limits: Limits | None = None) -> list[Output]:
+        from judge.outputs import run_outputs  # it builds on this module's jobs and retries
+
+        return run_outputs(self.pool, problem, code, inputs, limits=limits, attempts=self.attempts)
 
     def health(self) -> JudgeHealth:
         """The engine answers and the judge image is there (SandboxUnavailable,

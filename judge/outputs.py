@@ -15,7 +15,6 @@ never an error of an input.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
@@ -25,18 +24,9 @@ from judge.answers import checked_answer
 from judge.errors import ProblemError, SandboxCrashed
 from judge.judging import build_job, retryable
 from judge.problem import Limits, Problem, Test
+from judge.protocol import Output
 from judge.sandbox import SandboxPool
 from judge.signature import check_input
-
-
-@dataclass(frozen=True)
-class Output:
-    """What the code answered on one input, or why it did not."""
-
-    ok: bool
-    value: Any = None
-    error: str | None = None  # "TLE: ...", "MLE: ...", "RE: ...", "CE: ...", "WA: ..." (wrong type), "bad input: ..."
-    cpu_ms: float | None = None
 
 
 def _process_end(report: dict[str, Any]) -> str:

@@ -11,6 +11,10 @@ pipeline, rejudging, the benchmarks, the judge service) relies on, and nothing m
                                      or SandboxUnavailable / ProblemError (never a verdict)
     judge_many(items, on_done=None)  several in parallel, results in input order, a
                                      per-item JudgeError returned in its place
+    run_outputs(problem, code, inputs, limits=None) -> [Output]
+                                     the code's answer on each input (no verdict, nothing
+                                     compared): reference solutions and community posts
+                                     run through it, so oracles work with a remote judge
     health() -> JudgeHealth          the judge image and parallelism, once the
                                      judge answers; SandboxUnavailable when it cannot
     close()                          release containers / connections
@@ -24,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from judge.errors import JudgeError
 from judge.problem import Limits, Problem
@@ -43,6 +47,16 @@ class JudgeHealth:
     parallelism: int
 
 
+@dataclass(frozen=True)
+class Output:
+    """What code answered on one input, or why it did not."""
+
+    ok: bool
+    value: Any = None
+    error: str | None = None  # "TLE: ...", "MLE: ...", "RE: ...", "CE: ...", "WA: ..." (wrong type), "bad input: ..."
+    cpu_ms: float | None = None
+
+
 class Judge(Protocol):
     def judge(self, problem: Problem, code: str, limits: Limits | None = None) -> JudgeResult:
         """The verdict on `code` (the problem's limits unless `limits`)."""
@@ -51,6 +65,13 @@ class Judge(Protocol):
     def judge_many(self, items: Sequence[tuple[Problem, str]], on_done: OnDone | None = None) -> list[Outcome]:
         """Judge in parallel; results in input order, a JudgeError in place of an
         item that could not be judged. `on_done(i, outcome)` as each finishes."""
+        ...
+
+    def run_outputs(self, problem: Problem, code: str, inputs: Sequence[str],
+                    limits: Limits | None = None) -> list[Output]:
+        """`code`'s output on each input, in order, under the problem's limits (or
+        `limits`); an input it fails on is an Output with the error. Sandbox
+        trouble is SandboxUnavailable, never an error of an input."""
         ...
 
     def health(self) -> JudgeHealth:

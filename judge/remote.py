@@ -9,6 +9,8 @@ holding the Docker socket can.
 
     POST /v1/judge   {"problem": <problem document>, "code": "...", "limits": {...}?}
                      200 JudgeResult | 422 problem error | 503 sandbox unavailable
+    POST /v1/outputs {"problem", "code", "inputs": ["..."], "limits"?}   the code's answers
+                     200 {"outputs": [{"ok", "value", "error", "cpu_ms"}]} | 422 | 503
     GET  /v1/health  200 {"judge_image": "...", "parallelism": n} | 503 sandbox unavailable
 
 Every request needs the bearer token (`Authorization: Bearer <token>`); the
@@ -28,7 +30,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -36,7 +38,7 @@ import httpx
 
 from judge.errors import JudgeImageMissing, ProblemError, SandboxUnavailable, ServiceConfigError
 from judge.problem import Limits, Problem, parse_problem
-from judge.protocol import Judge, JudgeHealth, OnDone, Outcome, judge_concurrently
+from judge.protocol import Judge, JudgeHealth, OnDone, Outcome, Output, judge_concurrently
 from judge.verdict import JudgeResult
 
 log = logging.getLogger(__name__)
@@ -202,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         caps = self.server_owner.caps
-        if self.path != "/v1/judge":
+        if self.path not in ("/v1/judge", "/v1/outputs"):
             self._refuse(404, f"no route {self.path}")
             return
         if not self._authorized():
@@ -227,6 +229,9 @@ class _Handler(BaseHTTPRequestHandler):
             code = body["code"]
             if not isinstance(code, str):
                 raise ProblemError("request", "code is not a string")
+            inputs = body.get("inputs") if self.path == "/v1/outputs" else None
+            if inputs is not None and not (isinstance(inputs, list) and all(isinstance(i, str) for i in inputs)):
+                raise ProblemError("request", "inputs is not a list of strings")
             # the limits the judge will apply: the request's, else the problem's
             over = (over_caps(limits, caps.limits, "limits") if limits
                     else over_caps(problem.limits, caps.limits, "problem.limits"))
@@ -238,8 +243,12 @@ class _Handler(BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError) as e:
             self._send(400, {"error": f"bad request: {e}"})
             return
+        judge = self.server_owner.judge
         try:
-            result = self.server_owner.judge.judge(problem, code, limits)
+            if inputs is None:
+                answer = judge.judge(problem, code, limits).model_dump(mode="json")
+            else:
+                answer = {"outputs": [asdict(o) for o in judge.run_outputs(problem, code, inputs, limits)]}
         except ProblemError as e:
             self._send(422, {"error": str(e), "kind": "problem"})
         except JudgeImageMissing as e:
@@ -247,7 +256,7 @@ class _Handler(BaseHTTPRequestHandler):
         except SandboxUnavailable as e:
             self._send(503, {"error": e.reason, "kind": "sandbox"})
         else:
-            self._send(200, result.model_dump(mode="json"))
+            self._send(200, answer)
 
 
 class RemoteJudge(Judge):
@@ -297,6 +306,19 @@ class RemoteJudge(Judge):
 
     def judge_many(self, items: Sequence[tuple[Problem, str]], on_done: OnDone | None = None) -> list[Outcome]:
         return judge_concurrently(self.judge, items, self.parallelism, on_done)
+
+    def run_outputs(self, problem: Problem, code: str, inputs: Sequence[str],
+                    limits: Limits | None = None) -> list[Output]:
+        body = {"problem": problem.model_dump(mode="json", by_alias=True), "code": code, "inputs": list(inputs),
+                "limits": limits.model_dump(mode="json") if limits else None}
+        rows = self._call("POST", "/v1/outputs", body).get("outputs")
+        if not isinstance(rows, list) or len(rows) != len(inputs):
+            raise SandboxUnavailable(f"judge service answered {type(rows).__name__} for {len(inputs)} inputs' outputs")
+        try:
+            return [Output(ok=bool(r["ok"]), value=r.get("value"), error=r.get("error"), cpu_ms=r.get("cpu_ms"))
+                    for r in rows]
+        except (TypeError, KeyError) as e:
+            raise SandboxUnavailable(f"judge service answered outputs of another shape: {e}") from None
 
     def health(self) -> JudgeHealth:
         """The service's judge image (SandboxUnavailable when it or its engine

@@ -13,9 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from agent.cli import app
+from agent.oracle.reference import ReferenceOracle
 from judge.errors import JudgeError, ProblemError, SandboxUnavailable
 from judge.image import image_tag
 from judge.judging import DockerJudge
+from judge.problem import Limits
 from judge.protocol import Judge
 from judge.remote import JudgeServer, RemoteJudge
 from judge.sandbox import SandboxConfig, SandboxPool
@@ -155,3 +157,42 @@ def test_lcagent_judge_against_a_service_that_is_down(tmp_path: Path) -> None:
     assert result.exit_code == 1, (result.output, result.exception)
     assert "judge service http://127.0.0.1:9 unreachable" in result.output, result.output
     assert "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------ run for outputs
+
+SLOW_ON_NEGATIVE = ("class Solution:\n    def add(self, a, b):\n"
+                    "        while a < 0:\n            pass\n        return a + b\n")
+
+
+def test_run_outputs(any_judge: Judge) -> None:
+    """The code's answers, an error for an input it fails on (here: a time limit),
+    and the inputs after that one still answered."""
+    outputs = any_judge.run_outputs(ADD, SLOW_ON_NEGATIVE, ["1\n2", "-1\n5", "7\n8"],
+                                    limits=Limits(time_ms=300, total_time_ms=2000, memory_mb=256))
+    assert [(o.ok, o.value) for o in outputs] == [(True, 3), (False, None), (True, 15)]
+    assert outputs[1].error is not None and outputs[1].error.startswith("TLE")
+
+
+def test_run_outputs_of_code_that_does_not_compile(any_judge: Judge) -> None:
+    outputs = any_judge.run_outputs(ADD, "class Solution:\n    def add(self, a, b)\n", ["1\n2", "3\n4"])
+    assert all(not o.ok and o.error and o.error.startswith("CE") for o in outputs), outputs
+
+
+def test_the_reference_oracle_works_through_the_service(server: JudgeServer) -> None:
+    with_reference = ADD.model_copy(update={"reference_solution": RIGHT})
+    remote = RemoteJudge(server.url, TOKEN)
+    try:
+        report = ReferenceOracle(remote).answer(with_reference, ["10\n20", "-4\n4"])
+    finally:
+        remote.close()
+    assert [a.expected for a in report.answers] == [30, 0]
+    assert report.refs and report.refs[0].startswith("reference:" + image_tag())
+
+
+def test_the_service_refuses_inputs_that_are_not_strings(server: JudgeServer) -> None:
+    import httpx
+
+    body = {"problem": ADD.model_dump(mode="json", by_alias=True), "code": RIGHT, "inputs": [1, 2]}
+    r = httpx.post(server.url + "/v1/outputs", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 422 and "inputs" in r.json()["error"]

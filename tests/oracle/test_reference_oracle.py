@@ -8,6 +8,7 @@ import pytest
 
 from agent.oracle import NotAnswerable
 from agent.oracle.reference import ReferenceOracle
+from judge.judging import DockerJudge
 from judge.outputs import run_outputs
 from judge.problem import Problem
 from judge.sandbox import SandboxPool
@@ -49,12 +50,12 @@ def test_a_reference_that_does_not_compile_fails_every_input(sandbox_pool: Sandb
 
 
 def test_the_reference_oracle_answers_with_provenance(sandbox_pool: SandboxPool) -> None:
-    report = ReferenceOracle(sandbox_pool).answer(twice(), ["3", "13", "-2", "0"])
+    report = ReferenceOracle(DockerJudge(sandbox_pool)).answer(twice(), ["3", "13", "-2", "0"])
     assert [a.status for a in report.answers] == ["ok", "failed", "failed", "ok"]
     assert [a.expected for a in report.answers if a.ok] == [6, 0]
     assert report.refs and report.refs[0].startswith("reference:lcagent-judge:")
     with pytest.raises(NotAnswerable, match="no reference solution"):
-        ReferenceOracle(sandbox_pool).answer(twice(None), ["1"])
+        ReferenceOracle(DockerJudge(sandbox_pool)).answer(twice(None), ["1"])
 
 
 def test_design_problems_answer_the_list_of_call_results(sandbox_pool: SandboxPool) -> None:
