@@ -195,9 +195,12 @@ def adopt(session: Session, problem_id: int, incoming: pf.Problem, *, replace: b
 
 
 def add_generated(session: Session, problem_id: int, base: TestSet, problem: pf.Problem,
-                  generated: Sequence[pf.Test], *, oracle: str, seed: int, origin: dict[str, Any]) -> TestSet:
+                  generated: Sequence[pf.Test], *, oracle: str, seed: int, origin: dict[str, Any],
+                  limits: pf.Limits | None = None) -> TestSet:
     """`base` (the current set) plus the generated tests whose inputs it lacks,
-    stored as a `generated` set and made current (tests only added)."""
+    stored as a `generated` set and made current (tests only added); with
+    `limits` (derived from a local reference's CPU time), under those instead of
+    the base set's."""
     tests = tests_of(session, base.id)  # type: ignore[arg-type]
     have = {t.input for t in tests}
     fresh = []
@@ -207,7 +210,7 @@ def add_generated(session: Session, problem_id: int, base: TestSet, problem: pf.
             fresh.append(t)
     extended = problem.model_copy(update={"tests": [*tests, *fresh],
                                           "checker": pf.Checker.model_validate(base.checker),
-                                          "limits": pf.Limits.model_validate(base.limits)})
+                                          "limits": limits or pf.Limits.model_validate(base.limits)})
     ts = find(session, problem_id, extended.test_set_version())
     if ts is None:
         ts = add_test_set(session, problem_id, extended, kind="generated", parent_id=base.id, oracle=oracle,

@@ -66,6 +66,7 @@ class Answer:
     expected: Any = None
     reason: str | None = None
     ref: str | None = None  # the oracle response this answer came from
+    cpu_ms: float | None = None  # a local reference's CPU time on the input (sets time limits)
 
     @property
     def ok(self) -> bool:

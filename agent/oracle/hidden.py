@@ -13,15 +13,18 @@ the statement guarantees ("fits in a 32-bit integer": answer_out_of_range).
 
 from __future__ import annotations
 
+import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from agent.oracle import Oracle
+from agent.oracle.limits import derive_limits
 from judge import harness
 from judge.errors import ProblemError
-from judge.problem import Problem, Test
+from judge.problem import Limits, Problem, Test
 from judge.signature import check_input
 
 
@@ -33,6 +36,8 @@ class HiddenTests:
     reason: str | None = None  # why skipped
     refs: list[str] = field(default_factory=list)  # the oracle's response ids
     stats: dict[str, Any] = field(default_factory=dict)
+    limits: Limits | None = None  # derived from a local reference's CPU time (agent/oracle/limits.py)
+    limits_rule: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,21 @@ def make_hidden_tests(problem: Problem, oracle: Oracle, *, seed: int, count: int
     if not tests:
         return HiddenTests(problem.slug, "skipped", reason=f"oracle {oracle.name} answered none of {len(inputs)} "
                            f"inputs (first: {stats['drop_examples'][:1]})", refs=report.refs, stats=stats)
-    return HiddenTests(problem.slug, "done", tests=tests, refs=report.refs, stats=stats)
+    kept = [a for i, a in enumerate(report.answers) if a.ok and i not in out_of_range]
+    stats["answers"] = answer_spread([a.expected for a in kept])
+    derived = derive_limits(problem.limits, [a.cpu_ms for a in kept])
+    limits, rule = derived if derived else (None, None)
+    return HiddenTests(problem.slug, "done", tests=tests, refs=report.refs, stats=stats, limits=limits,
+                       limits_rule=rule)
+
+
+def answer_spread(answers: list[Any]) -> dict[str, Any]:
+    """How varied the expected outputs are: distinct answers, the most common one's
+    share. Tests that nearly all expect one answer (0, false) catch little."""
+    keys = [json.dumps(a, sort_keys=True, separators=(",", ":"))[:200] for a in answers]
+    counts = Counter(keys)
+    top, n = counts.most_common(1)[0] if counts else ("", 0)
+    return {"distinct": len(counts), "most_common": top[:60], "most_common_share": round(n / max(len(keys), 1), 3)}
 
 
 def _within(expected: Any, bounds: tuple[int, int] | None) -> bool:

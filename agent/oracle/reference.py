@@ -30,6 +30,6 @@ class ReferenceOracle:
             raise OracleConfigError(self.name, str(e)) from None
         except SandboxUnavailable as e:
             raise OracleUnavailable(self.name, str(e)) from None
-        answers = [Answer("ok", expected=o.value, ref=ref) if o.ok else Answer("failed", reason=o.error, ref=ref)
-                   for o in outputs]
+        answers = [Answer("ok", expected=o.value, ref=ref, cpu_ms=o.cpu_ms) if o.ok
+                   else Answer("failed", reason=o.error, ref=ref) for o in outputs]
         return OracleReport(answers, refs=[ref], calls=1 if inputs else 0)

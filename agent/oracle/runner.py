@@ -106,7 +106,9 @@ def _store(engine: Engine, problem_id: int, oracle: str, options: TestGenOptions
                                                       "failed", "answer_out_of_range", "kept", "oracle_calls")}
             ts = test_sets.add_generated(s, problem_id, base, problem, result.tests, oracle=oracle, seed=options.seed,
                                          origin={"generator": result.stats.get("generator"), **counts,
-                                                 "oracle_refs": result.refs})
+                                                 "oracle_refs": result.refs, "answers": result.stats.get("answers"),
+                                                 "limits": result.limits_rule},
+                                         limits=result.limits)
             row.state, row.test_set_id, row.reason = TestGenState.DONE, ts.id, None
             requeued = test_sets.requeue_judged(s, problem_id)
         else:
