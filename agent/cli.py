@@ -358,7 +358,7 @@ def tests_generate(
     from agent.oracle import OracleConfigError
     from agent.oracle.runner import TestGenOptions, generate_hidden_tests
     from agent.oracle.show import problem_ids
-    from agent.wiring import open_oracle
+    from agent.wiring import open_input_source, open_oracle
     from storage import open_database
     from storage.errors import NotFound
 
@@ -372,8 +372,8 @@ def tests_generate(
     engine = open_database(settings.db_url())
     try:
         ids = problem_ids(engine, problem or [], contest) if problem or contest else None
-        with open_oracle(settings, name) as o:
-            report = generate_hidden_tests(engine, o, options, problem_ids=ids, sources=t.sources,
+        with open_oracle(settings, name) as o, open_input_source(settings) as inputs:
+            report = generate_hidden_tests(engine, o, options, problem_ids=ids, sources=t.sources, inputs=inputs,
                                            on_problem=lambda slug: err.print(f"hidden tests for {slug}"))
     except (NotFound, OracleConfigError) as e:
         raise _fail(str(e)) from None

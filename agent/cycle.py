@@ -58,7 +58,7 @@ def hidden_tests(settings: Settings, engine: Engine, report: CycleReport) -> Tes
     becomes a line in `report.waiting`, and the problems' units keep waiting."""
     from agent.oracle import OracleConfigError
     from agent.oracle.runner import TestGenOptions, generate_hidden_tests
-    from agent.wiring import open_oracle
+    from agent.wiring import open_input_source, open_oracle
 
     t = settings.testgen
     if t.oracle is None:
@@ -68,8 +68,8 @@ def hidden_tests(settings: Settings, engine: Engine, report: CycleReport) -> Tes
             return None
     options = TestGenOptions(seed=t.seed, count=t.count, max_input_bytes=t.max_input_bytes, backoff_s=t.backoff_s)
     try:
-        with open_oracle(settings) as oracle:
-            done = generate_hidden_tests(engine, oracle, options, sources=t.sources)
+        with open_oracle(settings) as oracle, open_input_source(settings) as inputs:
+            done = generate_hidden_tests(engine, oracle, options, sources=t.sources, inputs=inputs)
     except (OracleConfigError, SandboxUnavailable) as e:
         report.waiting.append(f"hidden tests wait: {e}")
         return None

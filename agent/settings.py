@@ -79,6 +79,9 @@ class TestgenSettings(BaseModel):
     poll_interval_s: float = Field(default=1.0, ge=0)
     poll_timeout_s: float = Field(default=120.0, gt=0)
     backoff_s: float = Field(default=300.0, ge=0)  # an unavailable oracle: the problem waits, doubling
+    # a model that writes input generators for the problems the constraint parser
+    # refuses (agent/oracle/model_inputs.py); unset: those problems keep their tests
+    generator: ModelSpec | None = None
 
 
 class SubmitSettings(BaseModel):

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from agent.oracle import Oracle
+from agent.oracle.hidden import InputSource
 from agent.settings import Settings
 from agent.sources.leetcode_client import LeetCodeClient
 from agent.sources.leetcode_judge import LeetCodeJudgeAPI
@@ -77,6 +78,21 @@ def open_oracle(settings: Settings, name: str | None = None) -> Iterator[Oracle]
             yield ReferenceOracle(judge)
         return
     raise OracleConfigError(str(name), "unknown oracle (leetcode or reference)")
+
+
+@contextmanager
+def open_input_source(settings: Settings) -> Iterator[InputSource | None]:
+    """Where hidden-test inputs come from: the constraint parser, and, with
+    `testgen.generator` set, a model's generator for the problems it refuses (its
+    code run in the judge's sandbox). None: the parser alone (the default)."""
+    from agent.oracle.model_inputs import ModelInputs
+
+    spec = settings.testgen.generator
+    if spec is None:
+        yield None
+        return
+    with open_judge(settings) as judge:
+        yield ModelInputs(judge, spec).source()
 
 
 def leetcode_judge_api(settings: Settings, client: LeetCodeClient, min_interval_s: float) -> LeetCodeJudgeAPI:

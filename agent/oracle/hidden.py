@@ -70,6 +70,8 @@ def make_hidden_tests(problem: Problem, oracle: Oracle, *, seed: int, count: int
     started = time.perf_counter()
     generated = generate_inputs(problem, seed=seed, count=count, max_input_bytes=max_input_bytes)
     stats["generate_s"] = round(time.perf_counter() - started, 4)
+    if getattr(generated, "provenance", None):  # a model wrote the inputs: which, how, checked how
+        stats["generator"] = generated.provenance
     stats["generated"] = len(generated.inputs)
     stats["unknown_clauses"] = list(generated.unknown_clauses or [])
     if generated.skipped_reason:
