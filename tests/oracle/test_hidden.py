@@ -78,7 +78,8 @@ def test_answers_outside_the_guaranteed_range_are_dropped_and_counted() -> None:
     result = make_hidden_tests(problem, FunctionOracle(overflowing), seed=0, count=COUNT)
     assert result.state == "done"
     dropped = result.stats["answer_out_of_range"]
-    assert dropped >= 1 and len(result.tests) == COUNT - dropped
+    steered = result.stats.get("steered", {}).get("other_answers", 0)  # answers steered away from `[]`
+    assert dropped >= 1 and len(result.tests) == COUNT - dropped + steered
     assert all(max(t.expected, default=0) < 2**31 for t in result.tests)
 
 
@@ -108,3 +109,36 @@ def test_a_problem_whose_constraints_are_not_understood_is_skipped_with_the_clau
     assert result.state == "skipped" and result.tests == [] and oracle.seen == []
     assert "clause not understood" in (result.reason or "") and "zigzag" in (result.reason or "")
     assert result.stats["unknown_clauses"] == ["nums forms a zigzag of prime gaps"]
+
+
+# ------------------------------------------------------------------ steering
+
+def test_when_one_answer_dominates_perturbed_examples_bring_other_answers() -> None:
+    """Asked whether exactly two values occur exactly k times, random inputs all
+    say 0; one-step perturbations of the examples (one says 1) and of the rare
+    other inputs are validated and answered like any input, and those with other
+    answers join."""
+    problem = fixture_problem("values-with-exact-frequency")
+
+    def how_many(nums: list[int], k: int) -> int:
+        return int(len(exact_values(nums, k)) == 2)
+
+    oracle = FunctionOracle(how_many)
+    result = make_hidden_tests(problem, oracle, seed=3, count=COUNT)
+    steered = result.stats["steered"]
+    assert steered["share_before"] >= 0.9 and steered["other_answers"] >= 3, steered
+    assert steered["share_after"] < steered["share_before"]
+    assert result.stats["answers"]["most_common_share"] == steered["share_after"]
+    assert len(result.tests) == result.stats["kept"] == len(set(t.input for t in result.tests))
+    for test in result.tests:  # the steered ones are as valid and as correctly answered as the rest
+        nums, k = harness.split_input(test.input)
+        assert 1 <= len(nums) <= 10**5 and all(1 <= v <= 10**9 for v in nums) and 1 <= k <= 10**5
+        assert test.expected == how_many(nums, k)
+    again = make_hidden_tests(problem, FunctionOracle(how_many), seed=3, count=COUNT)
+    assert [t.input for t in again.tests] == [t.input for t in result.tests]  # seeded
+
+
+def test_varied_answers_need_no_steering() -> None:
+    problem = fixture_problem("values-with-exact-frequency")
+    result = make_hidden_tests(problem, FunctionOracle(lambda nums, k: sum(nums) % 7), seed=3, count=COUNT)
+    assert "steered" not in result.stats and len(result.tests) == COUNT
