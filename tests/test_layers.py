@@ -6,7 +6,8 @@ import statement, including those inside functions):
     agent/generation/   judge/
     agent/testgen/      judge/
     agent/sources/      judge/, storage/, agent.problem_store
-    agent/oracle/       judge/, storage/, agent/sources/, agent/testgen/, agent/settings
+    agent/oracle/       judge/, storage/, agent/sources/, agent/testgen/, agent/generation/ (a
+                        model writes input generators), agent/settings
     agent/reports/      judge/, storage/
     the rest of agent/  anything (the pipeline, cycle, daemon, wiring, CLI)
 
@@ -29,7 +30,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "agent.generation": ("agent.generation", "judge"),
     "agent.testgen": ("agent.testgen", "judge"),
     "agent.sources": ("agent.sources", "judge", "storage", "agent.problem_store"),
-    "agent.oracle": ("agent.oracle", "judge", "storage", "agent.sources", "agent.testgen", "agent.settings"),
+    "agent.oracle": ("agent.oracle", "judge", "storage", "agent.sources", "agent.testgen", "agent.generation",
+                     "agent.settings"),
     "agent.reports": ("agent.reports", "judge", "storage"),
 }
 PROJECT = ("agent", "judge", "storage")
