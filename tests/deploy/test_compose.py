@@ -414,7 +414,13 @@ def test_the_wiring_of_the_running_stack(stack: Stack) -> None:
         host = box["HostConfig"]
         assert host["NetworkMode"] == "none" and host["ReadonlyRootfs"] is True
         assert host["CapDrop"] == ["ALL"] and host["Privileged"] is False and not box["Mounts"]
-        assert box["Config"]["User"] == "10001:10001"
+        # root only to drop to the harness's uid with three capabilities (SETPCAP empties the
+        # bounding set first); the submissions run under the container's own uid with none
+        assert sorted(c.removeprefix("CAP_") for c in host["CapAdd"]) == ["KILL", "SETGID", "SETPCAP", "SETUID"]
+        assert box["Config"]["User"] == "0:0" and "no-new-privileges" in host["SecurityOpt"]
+        processes = _run(["docker", "top", box["Id"], "-eo", "pid,uid,args"], 30).stdout.splitlines()[1:]
+        harness = [line.split(None, 2)[1:] for line in processes if "harness.py serve" in line]
+        assert harness and all(uid == "10000" for uid, _ in harness), processes
     base_layers = json.loads(_run(["docker", "image", "inspect", "-f", "{{json .RootFS.Layers}}", BASE_IMAGE],
                                   30).stdout)
     agent_layers = json.loads(_run(["docker", "image", "inspect", "-f", "{{json .RootFS.Layers}}", stack.image],
