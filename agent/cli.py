@@ -228,7 +228,7 @@ def import_pack(
 def judge_cmd(
     submissions: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSONL: id, problem, code")],
     problems: Annotated[Path, typer.Option("--problems", exists=True, file_okay=False,
-                                           help="directory of problem files (<slug>.json)")],
+                                           help="directory of problem files (*.json)")],
     out: Annotated[Path, typer.Option("--out", help="JSONL of verdicts, in input order")],
 ) -> None:
     """Judge submissions in the sandbox; write one verdict per line. A broken problem

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from judge.errors import JudgeError
-from judge.problem import Problem, load_problem
+from judge.errors import InvalidSlug, JudgeError
+from judge.problem import Problem, load_problem, problem_file_name
 from judge.protocol import Judge
 from judge.text import safe_json
 from judge.verdict import JudgeResult
@@ -72,6 +72,16 @@ def load_problem_dir(directory: Path) -> tuple[dict[str, Problem], dict[str, str
             continue
         problems[p.slug], where[p.slug] = p, path.name
     return problems, broken
+
+
+def _broken_file_of(slug: str, broken: dict[str, str]) -> str | None:
+    """The broken file that may hold this problem: the name `save_problem` gives
+    the slug (`0_H97_Z_C.json`) or, named by hand, `<slug>.json`."""
+    try:
+        names = (problem_file_name(slug), f"{slug}.json")
+    except InvalidSlug:
+        return None
+    return next((name for name in names if name in broken), None)
 
 
 def first_errors(out: Path, limit: int = 3) -> list[str]:
@@ -128,8 +138,8 @@ def judge_file(
         if isinstance(item, dict):
             records[i] = item
         elif item.problem not in problems:
-            file = f"{item.problem}.json"
-            reason = (f"problem file {file} is broken: {broken[file]}" if file in broken
+            file = _broken_file_of(item.problem, broken)
+            reason = (f"problem file {file} is broken: {broken[file]}" if file is not None
                       else f"unknown problem {item.problem!r}")
             records[i] = {"id": item.id, "problem": item.problem, "verdict": None,
                           "error": f"line {item.line}: {reason}"}

@@ -56,11 +56,19 @@ from judge.text import safe_json
 FORMAT: Final = "lcagent.problem/1"
 TestSource = Literal["example", "dataset", "generated", "official"]
 
-# LeetCode's slug alphabet (`two-sum`, `3sum`, `weekly-contest-400`). Slugs come
-# from outside (LeetCode, packs, datasets) and name files: nothing else may pass.
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-_SLUG_CHAR = re.compile(r"[a-z0-9-]")
-MAX_SLUG_LENGTH = 200  # `<slug>.json` and its temporary file stay within a file name
+# LeetCode's slug alphabet: `two-sum`, `3sum`, `weekly-contest-400`, and on
+# leetcode.cn mixed case (`0H97ZC`, LCR/LCP problems). Slugs come from outside
+# (LeetCode, packs, datasets) and name files: nothing else may pass.
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+_SLUG_CHAR = re.compile(r"[A-Za-z0-9-]")
+# A file name holds 255 bytes: the temporary `<name>.<8 random>.json.tmp`, where
+# the name of an all-capital slug is twice its length (see `slug_file_name`).
+MAX_SLUG_LENGTH = 118
+# Marks a capital in a file name: macOS and Windows compare names without case,
+# so `0H97ZC` and `0h97zc` must not both be `0h97zc.json`. Not a slug character,
+# so the name still says which slug it is; lowercase slugs keep their names.
+_CAPITAL_MARK = "_"
+_CAPITAL = re.compile(r"[A-Z]")
 
 
 def check_slug(slug: object, what: str = "problem slug") -> str:
@@ -75,9 +83,21 @@ def check_slug(slug: object, what: str = "problem slug") -> str:
         raise InvalidSlug(slug, "starts with a hyphen", what)
     if not _SLUG.fullmatch(slug):
         i, ch = next((i, c) for i, c in enumerate(slug) if not _SLUG_CHAR.fullmatch(c))
-        raise InvalidSlug(slug, f"has {ch!r} at position {i} (a slug is lowercase letters, digits and hyphens)",
+        raise InvalidSlug(slug, f"has {ch!r} at position {i} (a slug is ASCII letters, digits and hyphens)",
                           what)
     return slug
+
+
+def slug_file_name(slug: str) -> str:
+    """The file or directory name of a slug: the slug, each capital after `_`
+    (`0H97ZC` -> `0_H97_Z_C`), so slugs differing only in case get names that
+    differ on a case-insensitive file system too. InvalidSlug for a non-slug."""
+    return _CAPITAL.sub(lambda m: _CAPITAL_MARK + m.group(), check_slug(slug))
+
+
+def problem_file_name(slug: str) -> str:
+    """`<name>.json`, the problem file `save_problem` writes for this slug."""
+    return f"{slug_file_name(slug)}.json"
 
 
 class Test(BaseModel):
@@ -250,13 +270,12 @@ def load_problems(directory: Path) -> dict[str, Problem]:
 
 
 def save_problem(problem: Problem, directory: Path) -> Path:
-    """Write `<slug>.json` atomically: a reader never sees half a file."""
+    """Write `problem_file_name(slug)` atomically: a reader never sees half a file."""
     import tempfile
 
-    check_slug(problem.slug)  # also for a model built without validation
+    path = directory / problem_file_name(problem.slug)  # checks the slug, also of a model built without validation
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{problem.slug}.json"
-    fd, tmp_name = tempfile.mkstemp(prefix=f"{problem.slug}.", suffix=".json.tmp", dir=directory)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{path.stem}.", suffix=".json.tmp", dir=directory)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -30,7 +30,7 @@ from agent.sources.leetcode_client import ContestSummary, LeetCodeClient
 from agent.sources.leetcode_parse import contest_ref, flag_reason, question_to_problem
 from judge.constants import CONTEST_DURATION_S
 from judge.errors import ProblemError
-from judge.problem import Problem, check_slug, save_problem
+from judge.problem import Problem, check_slug, save_problem, slug_file_name
 from storage import repo
 from storage.engine import session_scope
 
@@ -137,7 +137,7 @@ def sync_contest(client: LeetCodeClient, engine: Engine, slug: str, report: Sync
             report.count_examples(p)
     if out_dir is not None:
         for p in problems:
-            save_problem(p, out_dir / slug)
+            save_problem(p, out_dir / slug_file_name(slug))
     log.info("contest %s: %d of %d problems stored", slug, stored, len(info["questions"]))
 
 

@@ -392,6 +392,32 @@ def test_sync_from_leetcode_cn(engine: Engine, fake_leetcode_cn: FakeLeetCode) -
     assert complete_contests(engine, "leetcode.com") == {}
 
 
+def test_sync_from_leetcode_cn_keeps_lcr_slugs_apart(engine: Engine, fake_leetcode_cn: FakeLeetCode,
+                                                      tmp_path: Path) -> None:
+    """leetcode.cn's LCR/LCP problems have mixed-case slugs (`0H97ZC`): they are asked
+    for, stored and written as spelled, and two that differ only in case stay two
+    problems and two files (named so a case-insensitive file system keeps them
+    apart too). The contest slug is mixed case as well, for its directory."""
+    source = fake_leetcode_cn.questions["values-with-exact-frequency"]
+    upper = clone_question(source, "0H97ZC", title="LCR 001", question_id=99101)
+    lower = clone_question(source, "0h97zc", title="LCR 002", question_id=99102)
+    contest = "LCCUP-9001"
+    fake_leetcode_cn.add_contest(contest, int((NOW - timedelta(days=1)).timestamp()), [(upper, 4), (lower, 5)])
+    out = tmp_path / "out"
+    with LeetCodeClient("leetcode.cn", fake_leetcode_cn.url, min_interval_s=0, attempts=1) as client:
+        report = sync(client, engine, contests=[contest], now=NOW, out_dir=out)
+    assert report.failures == [] and report.stored == ["0H97ZC", "0h97zc"]
+    assert fake_leetcode_cn.question_slugs_requested() == ["0H97ZC", "0h97zc"]
+    assert problem_slugs(engine) == {"0H97ZC", "0h97zc"}
+    for slug, title in (("0H97ZC", "LCR 001"), ("0h97zc", "LCR 002")):
+        p = stored_problem(engine, slug)
+        assert (p.title, p.contest.slug) == (title, contest)  # type: ignore[attr-defined]
+        assert p.source.url == f"https://leetcode.cn/problems/{slug}/"  # type: ignore[attr-defined]
+    files = sorted((out / "_L_C_C_U_P-9001").iterdir())
+    assert [f.name for f in files] == ["0_H97_Z_C.json", "0h97zc.json"]
+    assert [load_problem(f).title for f in files] == ["LCR 001", "LCR 002"]
+
+
 # ===================================================================== CLI
 
 

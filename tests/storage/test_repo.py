@@ -17,7 +17,7 @@ from judge.problem import Problem, parse_problem
 from judge.verdict import Verdict
 from storage import repo
 from storage.engine import session_scope
-from storage.errors import IntegrityViolation, StorageError
+from storage.errors import IntegrityViolation, NotFound, StorageError
 from storage.models import (
     Contest,
     ContestKind,
@@ -134,6 +134,22 @@ def test_upsert_problem_is_idempotent(engine: Engine) -> None:
     assert [c[2:4] for c in cases] == [("1\n2", 3), ("2\n2", 4), ("0\n0", 0)]
     assert second[2].is_current and second[2].n_tests == 3 and second[2].provenance == {"example": 3}
     assert second[2].version == p.test_set_version()
+
+
+def test_slugs_differing_only_in_case_are_distinct_problems(engine: Engine) -> None:
+    """leetcode.cn slugs are mixed case (`0H97ZC`); (site, slug) is unique as spelled:
+    SQLite compares with BINARY, PostgreSQL with its deterministic default collation."""
+    slugs = ["0h97zc", "0H97ZC", "0H97zc"]
+    rows = [store(engine, make_problem(s, statement=f"statement of {s}"))[0] for s in slugs]
+    store(engine, make_problem("0H97ZC", statement="statement of 0H97ZC"))  # the same spelling: its own row
+    with session_scope(engine) as session:
+        assert count(session, ProblemRow) == 3 == len({r.id for r in rows})
+        for slug, row in zip(slugs, rows, strict=True):
+            found = repo.get_problem(session, slug, "leetcode.com")
+            assert (found.id, found.slug) == (row.id, slug)
+            assert repo.load_problem(session, row.id).statement == f"statement of {slug}"
+        with pytest.raises(NotFound):
+            repo.get_problem(session, "0h97zC")  # no other spelling matches
 
 
 def test_changed_statement_is_a_new_version_kept_alongside(engine: Engine) -> None:
