@@ -26,8 +26,8 @@ community oracle, none of which runs any of its code:
   class names, comprehension/loop/with/except targets), numbered per scope
   (each function its own, resolved as Python resolves names, so `name` reused
   in two methods is two variables), and every attribute the code defines
-  (assigned through `self.x`, or defined in a class body: helper methods,
-  class constants), wherever it is read. Kept as they are: the
+  (assigned through `self.x`, whatever a method calls `self`, or defined
+  in a class body: helper methods, class constants), wherever it is read. Kept as they are: the
   names the code does not bind (builtins, the judge's prelude: `List`,
   `Counter`, `heappush`, ...), imported modules and names, attributes of other
   objects (`node.left`, `nums.sort`), dunder methods, keyword names in calls,
@@ -351,18 +351,22 @@ def _locals(scope: ast.AST, imported: set[str]) -> set[str]:
 
 
 def _defined_attributes(tree: ast.Module, keep: set[str]) -> set[str]:
-    """Attributes the code defines: `self.x = ...` and names defined in a class body."""
+    """Attributes the code defines: assigned through a method's first parameter
+    (`self.x = ...`, whatever `self` is called) and names defined in a class body."""
     out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) \
-                and isinstance(node.value, ast.Name) and node.value.id == "self":
-            out.add(node.attr)
-        elif isinstance(node, ast.ClassDef):
-            for stmt in node.body:
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    out.add(stmt.name)
-                elif isinstance(stmt, ast.Assign):
-                    out |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+    for cls in ast.walk(tree):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        for stmt in cls.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                out.add(stmt.name)
+                positional = [*stmt.args.posonlyargs, *stmt.args.args]
+                if positional:
+                    me = positional[0].arg
+                    out |= {n.attr for n in ast.walk(stmt) if isinstance(n, ast.Attribute)
+                            and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) and n.value.id == me}
+            elif isinstance(stmt, ast.Assign):
+                out |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
     return {a for a in out if a not in keep and not (a.startswith("__") and a.endswith("__"))}
 
 
@@ -545,7 +549,7 @@ class Dropped:
     like: str  # the kept candidate it repeats
 
 
-def _rank(c: Candidate) -> tuple:
+def _rank(c: Candidate) -> tuple[int, float, str]:
     """Most voted first; then the older post (a copy comes later); then by id."""
     when = c.created_at.timestamp() if c.created_at else float("inf")
     return (-c.votes, when, c.post_id)
