@@ -85,7 +85,7 @@ def fenced_blocks(markdown: str) -> list[tuple[str, str]]:
     while (m := _OPEN.search(text, pos)) is not None:
         fence = m.group("fence")
         words = m.group("info").split()
-        lang = words[0].lower() if words else ""
+        lang = re.sub(r"[\[{(].*$", "", words[0]).lower() if words else ""  # "Python3[]": LeetCode's tab group
         start = m.end() + 1
         close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.M).search(text, start)
         body = text[start:] if close is None else text[start:close.start()]

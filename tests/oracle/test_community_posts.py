@@ -77,7 +77,7 @@ def md(*blocks: tuple[str, str], fence: str = "```") -> str:
 
 
 @pytest.mark.parametrize("tag", ["python3", "python", "py", "py3", "Python3", "PYTHON", "", "Python3 []",
-                                 "python3 [sol1]", "python3 title=solution.py"])
+                                 "python3 [sol1]", "python3[]", "Python3 {.numberLines}", "python3 title=solution.py"])
 def test_python_and_untagged_fences_are_read(tag: str) -> None:
     assert extract_solutions(md((tag, GOOD)), EXACT) == [GOOD]
 
