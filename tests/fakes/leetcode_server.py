@@ -10,13 +10,24 @@ Endpoints (fed from the fixture files in tests/data/leetcode/contest/):
     POST /graphql and /graphql/   {"query", "variables", "operationName"}; the root
                                   field decides: question (questionData), pastContests,
                                   topTwoContests, and leetcode.cn's contestHistory and
-                                  contestUpcomingContests
+                                  contestUpcomingContests; community solutions:
+                                  ugcArticleSolutionArticles (paged, ordered, filtered by
+                                  tag), the discuss-era questionSolutions (answers only for
+                                  questions whose posts were added with legacy=True; the UGC
+                                  listing has nothing for those), ugcArticleSolutionArticle
+                                  (one article's Markdown by topicId)
     GET  /contest/api/info/<slug>/
+
+Community posts: `fake.add_posts(question_slug, [FakePost(...)])`; `from_fixtures`
+loads tests/data/leetcode/contest/posts/<question slug>/*.md (a `key: value` header
+between `---` lines, then the article's Markdown; see that directory's README).
 
 Faults are queued per key and consumed one request at a time. A key is a path
 ("/contest/api/info/weekly-contest-9001/", "/graphql"), a GraphQL operation
 ("questionData", "pastContests"), an operation and its slug
-("questionData:ticket-queue") or "*"; the most specific key with a fault wins.
+("questionData:ticket-queue"; for community solutions the question slug,
+"ugcArticleSolutionArticles:ticket-queue", or the article's topic id,
+"ugcArticleSolutionArticle:700401") or "*"; the most specific key with a fault wins.
 Kinds:
     status       HTTP `status` (429, 500, 502, 503, 400, 404, ...) with a short body
     cloudflare   HTTP 403 (or `status`) "Just a moment..." challenge page with cf-chl markers
@@ -41,6 +52,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -49,6 +61,7 @@ from typing import Any
 DATA = Path(__file__).resolve().parent.parent / "data" / "leetcode"
 CONTEST_DIR = DATA / "contest"
 CN_DIR = CONTEST_DIR / "cn"
+POSTS_DIR = CONTEST_DIR / "posts"
 
 CLOUDFLARE_PAGE = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
 <meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
@@ -62,7 +75,8 @@ window._cf_chl_opt.cOgUHash = location.hash === '' ? '' : location.hash;
 document.getElementsByTagName('head')[0].appendChild(cpo);}());</script></body></html>
 """
 
-_ROOT_FIELDS = ("contestUpcomingContests", "contestHistory", "topTwoContests", "pastContests", "question")
+_ROOT_FIELDS = ("contestUpcomingContests", "contestHistory", "topTwoContests", "pastContests",
+                "ugcArticleSolutionArticles", "ugcArticleSolutionArticle", "questionSolutions", "question")
 _INFO_PATH = re.compile(r"^/contest/api/info/([^/]+)/?$")
 
 
@@ -92,11 +106,96 @@ class Recorded:
 
     @property
     def slug(self) -> str | None:
-        v = self.variables.get("titleSlug")
-        if v is not None:
-            return str(v)
+        """The question the request is about (or, for an article, its topic id)."""
+        for key in ("titleSlug", "questionSlug", "topicId"):
+            v = self.variables.get(key)
+            if v is not None:
+                return str(v)
         m = _INFO_PATH.match(self.path)
         return m.group(1) if m else None
+
+
+@dataclass
+class FakePost:
+    """A community solution article as the fake serves it. `meta` holds what the
+    fixture says about the post (its role, the code it copies, ...): for the
+    tests, never served."""
+
+    topic_id: int
+    title: str
+    author: str  # user slug
+    content: str  # Markdown
+    votes: int = 0  # UPVOTE reactions
+    created_at: str = "2026-04-19T04:30:00.000000+00:00"
+    hit_count: int = 0
+    author_name: str | None = None
+    slug: str | None = None
+    tags: list[str] = field(default_factory=lambda: ["python3"])
+    reactions: list[dict] = field(default_factory=list)  # other reactions than the upvotes
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_file(cls, path: Path) -> FakePost:
+        """A fixture: `---`, `key: value` lines (JSON values, or plain text), `---`, Markdown."""
+        text = path.read_text(encoding="utf-8")
+        head, sep, body = text.removeprefix("---\n").partition("\n---\n")
+        if not text.startswith("---\n") or not sep:
+            raise ValueError(f"{path}: no --- header")
+        values: dict[str, Any] = {}
+        for line in head.splitlines():
+            key, _, raw = line.partition(":")
+            try:
+                values[key.strip()] = json.loads(raw.strip())
+            except ValueError:
+                values[key.strip()] = raw.strip()
+        own = {f for f in cls.__dataclass_fields__ if f not in ("content", "meta")}
+        known = {k: v for k, v in values.items() if k in own}
+        if isinstance(known.get("tags"), str):
+            known["tags"] = [t.strip() for t in known["tags"].split(",") if t.strip()]
+        return cls(content=body.lstrip("\n"), meta={k: v for k, v in values.items() if k not in own},
+                   **known)
+
+    def node(self) -> dict:
+        """The listing's node, with the fields LeetCode's front end asks for."""
+        slug = self.slug or re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
+        return {
+            "uuid": f"{self.topic_id:08x}-0000-4000-8000-000000000000", "title": self.title, "slug": slug,
+            "summary": " ".join(self.content.split())[:150],
+            "author": {"realName": self.author_name or self.author, "userAvatar":
+                       f"https://assets.leetcode.com/users/{self.author}/avatar.png",
+                       "userSlug": self.author, "userName": self.author_name or self.author,
+                       "nameColor": None, "certificationLevel": "NORMAL", "activeBadge": None},
+            "articleType": "SOLUTION", "thumbnail": "", "createdAt": self.created_at, "updatedAt": self.created_at,
+            "status": "PUBLISHED", "isLeetcode": False, "canSee": True, "canEdit": False, "isMyFavorite": False,
+            "chargeType": "FREE", "myReactionType": None, "topicId": self.topic_id, "hitCount": self.hit_count,
+            "hasVideoArticle": False,
+            "reactions": [{"count": self.votes, "reactionType": "UPVOTE"}, *self.reactions],
+            "tags": [{"name": t.capitalize(), "slug": t, "tagType": "LANGUAGE"} for t in self.tags],
+            "topic": {"id": self.topic_id, "topLevelCommentCount": 0},
+        }
+
+    def legacy(self) -> dict:
+        """The discuss-era listing's item."""
+        return {
+            "id": self.topic_id, "title": self.title, "commentCount": 0, "topLevelCommentCount": 0,
+            "viewCount": self.hit_count, "pinned": False, "isFavorite": False,
+            "solutionTags": [{"name": t.capitalize(), "slug": t} for t in self.tags],
+            "post": {"id": self.topic_id + 1_000_000, "status": None, "voteCount": self.votes,
+                     "creationDate": int(datetime.fromisoformat(self.created_at).timestamp()),
+                     "isHidden": None, "author": {"username": self.author, "isActive": True,
+                                                   "nameColor": None, "activeBadge": None,
+                                                   "profile": {"userAvatar": "", "reputation": 0}}},
+            "searchMeta": None,
+        }
+
+    def article(self) -> dict:
+        return {**self.node(), "content": self.content, "isSerialized": False, "isAuthorArticleReviewer": False,
+                "scoreInfo": None, "prev": None, "next": None}
+
+
+def load_posts(directory: Path) -> list[FakePost]:
+    """The fixture posts of one question directory, by file name."""
+    return [FakePost.from_file(p) for p in sorted(directory.glob("*.md"))]
 
 
 def clone_question(q: dict, slug: str, *, title: str | None = None, question_id: int | None = None) -> dict:
@@ -133,6 +232,8 @@ class FakeLeetCode:
         self.contests: dict[str, dict] = {}  # slug -> contest info document
         self.past: list[dict] = []  # pastContests data entries, newest first
         self.upcoming: list[dict] = []  # topTwoContests / contestUpcomingContests entries
+        self.posts: dict[str, list[FakePost]] = {}  # question slug -> community solution posts
+        self.legacy_posts: set[str] = set()  # questions whose posts only the discuss-era listing has
         self.requests: list[Recorded] = []
         self.judge: Any = None  # run/submit/check endpoints: tests/fakes/leetcode_judge.py FakeJudge.attach
         self._faults: dict[str, deque[Fault]] = {}
@@ -153,6 +254,8 @@ class FakeLeetCode:
             fake.load(path)
         for path in sorted(directory.glob("contest-*.json")):
             fake.load(path)
+        for folder in sorted(p for p in (directory / "posts").glob("*") if p.is_dir()):
+            fake.add_posts(folder.name, load_posts(folder))
         fake.past = _read(directory / "past-contests.json")["data"]["pastContests"]["data"]
         fake.upcoming = _read(directory / "top-two-contests.json")["data"]["topTwoContests"]
         if cn:
@@ -185,6 +288,13 @@ class FakeLeetCode:
                               "originStartTime": start_time, "duration": 5400, "isVirtual": False})
             self.past.sort(key=lambda c: -int(c["startTime"]))
         return info
+
+    def add_posts(self, question_slug: str, posts: list[FakePost], *, legacy: bool = False) -> None:
+        """Community solution posts of a question (added to those it has). With
+        `legacy`, the question is an old one: only the discuss-era listing has them."""
+        self.posts.setdefault(question_slug, []).extend(posts)
+        if legacy:
+            self.legacy_posts.add(question_slug)
 
     def fail(self, key: str, kind: str, *, times: int = 1, **options: Any) -> None:
         """Queue `times` faults of `kind` for requests matching `key` (see the module doc)."""
@@ -272,8 +382,45 @@ class FakeLeetCode:
             return 200, {"data": {"contestHistory": {"totalNum": len(self.past), "contests": copy.deepcopy(items)}}}
         if root in ("topTwoContests", "contestUpcomingContests"):
             return 200, {"data": {root: copy.deepcopy(self.upcoming)}}
+        if root == "ugcArticleSolutionArticles":
+            return 200, {"data": {root: self._solution_articles(variables)}}
+        if root == "questionSolutions":
+            return 200, {"data": {root: self._legacy_solutions(variables)}}
+        if root == "ugcArticleSolutionArticle":
+            wanted = str(variables.get("topicId") or variables.get("articleId") or "")
+            post = next((p for posts in self.posts.values() for p in posts if str(p.topic_id) == wanted), None)
+            return 200, {"data": {root: post.article() if post else None}}
         return 400, {"errors": [{"message": "Cannot query field on type \"Query\".",
                                  "locations": [{"line": 1, "column": 1}]}]}
+
+    def _listed(self, slug: str, order: str, tags: list[str], text: str) -> list[FakePost]:
+        """A question's posts with one of `tags` (any when none), whose title has `text`, in `order`."""
+        posts = [p for p in self.posts.get(slug, []) if (not tags or set(tags) & set(p.tags))
+                 and text.lower() in p.title.lower()]
+        keys: dict[str, Callable[[FakePost], Any]] = {
+            "MOST_VOTES": lambda p: (-p.votes, p.topic_id), "most_votes": lambda p: (-p.votes, p.topic_id),
+            "MOST_RECENT": lambda p: (p.created_at, p.topic_id), "newest_to_oldest": lambda p: (p.created_at, p.topic_id),
+            "HOT": lambda p: (-p.hit_count, p.topic_id), "hot": lambda p: (-p.hit_count, p.topic_id),
+        }
+        key = keys.get(order, keys["HOT"])
+        return sorted(posts, key=key, reverse=order in ("MOST_RECENT", "newest_to_oldest"))
+
+    def _solution_articles(self, v: dict) -> dict:
+        slug = str(v.get("questionSlug"))
+        posts = [] if slug in self.legacy_posts else self._listed(
+            slug, str(v.get("orderBy") or "HOT"), list(v.get("tagSlugs") or []), str(v.get("userInput") or ""))
+        skip, first = int(v.get("skip") or 0), int(v.get("first") or 15)
+        page = posts[skip: skip + first]
+        return {"totalNum": len(posts), "pageInfo": {"hasNextPage": skip + first < len(posts)},
+                "edges": [{"node": p.node()} for p in page]}
+
+    def _legacy_solutions(self, v: dict) -> dict:
+        slug = str(v.get("questionSlug"))
+        posts = self._listed(slug, str(v.get("orderBy") or "hot"), list(v.get("languageTags") or []),
+                             str(v.get("query") or "")) if slug in self.legacy_posts else []
+        skip, first = int(v.get("skip") or 0), int(v.get("first") or 15)
+        return {"hasDirectResults": True, "totalNum": len(posts),
+                "solutions": [p.legacy() for p in posts[skip: skip + first]]}
 
     def _answer_info(self, slug: str) -> tuple[int, Any]:
         info = self.contests.get(slug)
