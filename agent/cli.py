@@ -349,13 +349,13 @@ def problems_show(slug: Annotated[str, typer.Argument(help="the problem's slug, 
 def tests_generate(
     problem: Annotated[list[str] | None, typer.Option("--problem", help="a problem slug (repeatable)")] = None,
     contest: Annotated[str | None, typer.Option(help="every problem of this contest")] = None,
-    oracle: Annotated[str | None, typer.Option(help="leetcode or reference (default: the testgen.oracle setting)")] = None,
+    oracle: Annotated[str | None, typer.Option(help="leetcode, reference or community (default: the testgen.oracle setting)")] = None,
     seed: Annotated[int | None, typer.Option(help="the input generator's seed")] = None,
     count: Annotated[int | None, typer.Option(min=1, help="inputs to generate per problem")] = None,
 ) -> None:
     """Generate hidden tests (inputs, then the oracle's outputs) as a new test set; judged
     units go back to the judge. Without --problem/--contest: every problem due."""
-    from agent.oracle import OracleConfigError
+    from agent.oracle import ORACLES, OracleConfigError
     from agent.oracle.runner import TestGenOptions, generate_hidden_tests
     from agent.oracle.show import problem_ids
     from agent.wiring import open_input_source, open_oracle
@@ -365,8 +365,8 @@ def tests_generate(
     settings = _settings()
     t = settings.testgen
     name = oracle or t.oracle
-    if name not in ("leetcode", "reference"):
-        raise _fail("no oracle: pass --oracle leetcode|reference or set testgen.oracle")
+    if name not in ORACLES:
+        raise _fail(f"no oracle: pass --oracle {'|'.join(ORACLES)} or set testgen.oracle")
     options = TestGenOptions(seed=t.seed if seed is None else seed, count=count or t.count,
                              max_input_bytes=t.max_input_bytes, backoff_s=t.backoff_s)
     engine = open_database(settings.db_url())

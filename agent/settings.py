@@ -68,7 +68,7 @@ class TestgenSettings(BaseModel):
 
     model_config = _STRICT
 
-    oracle: Literal["leetcode", "reference"] | None = None  # none: problems stay on the tests they have
+    oracle: Literal["leetcode", "reference", "community"] | None = None  # none: problems stay on their tests
     sources: list[str] = ["leetcode"]  # problems of these sources get hidden tests in every cycle
     count: int = Field(default=40, ge=1)  # inputs generated per problem
     seed: int = 0  # the input generator's seed (the same inputs every time)
@@ -82,6 +82,15 @@ class TestgenSettings(BaseModel):
     # a model that writes input generators for the problems the constraint parser
     # refuses (agent/oracle/model_inputs.py); unset: those problems keep their tests
     generator: ModelSpec | None = None
+    # the community oracle (no login): K independent posts must agree; how many posts
+    # are read; how long after a problem's release it waits for enough posts
+    community_k: int = Field(default=3, ge=1)
+    community_posts: int = Field(default=20, ge=1)
+    community_wait_h: float = Field(default=72.0, ge=0)
+    # a second oracle that answers a sample of each problem's inputs too, to report
+    # the two oracles' agreement (it changes no test)
+    cross_check: Literal["leetcode", "reference", "community"] | None = None
+    cross_check_sample: int = Field(default=5, ge=1)
 
 
 class SubmitSettings(BaseModel):

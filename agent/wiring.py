@@ -56,14 +56,29 @@ def leetcode_client(settings: Settings) -> LeetCodeClient:
 
 @contextmanager
 def open_oracle(settings: Settings, name: str | None = None) -> Iterator[Oracle]:
-    """The configured oracle (or `name`): LeetCode's "Run code" on the configured
-    session, or reference solutions in the local Docker sandbox."""
+    """The configured oracle (or `name`), checked on a sample against
+    `testgen.cross_check` when that names another oracle."""
+    from agent.oracle.crosscheck import CrossChecked
+
+    name = name or settings.testgen.oracle
+    second = settings.testgen.cross_check
+    with _oracle(settings, name) as primary:
+        if second is None or second == name:
+            yield primary
+            return
+        with _oracle(settings, second) as other:
+            yield CrossChecked(primary, other, sample=settings.testgen.cross_check_sample)
+
+
+@contextmanager
+def _oracle(settings: Settings, name: str | None) -> Iterator[Oracle]:
+    """One oracle: LeetCode's "Run code" on the configured session, reference
+    solutions or community solutions in the judge's sandbox."""
     from agent.oracle import OracleConfigError
     from agent.oracle.leetcode import LeetCodeOracle
     from agent.oracle.reference import ReferenceOracle
     from agent.sources.errors import SessionExpired
 
-    name = name or settings.testgen.oracle
     if name == "leetcode":
         with leetcode_client(settings) as client:
             try:
@@ -77,7 +92,14 @@ def open_oracle(settings: Settings, name: str | None = None) -> Iterator[Oracle]
         with open_judge(settings) as judge:
             yield ReferenceOracle(judge)
         return
-    raise OracleConfigError(str(name), "unknown oracle (leetcode or reference)")
+    if name == "community":
+        from agent.oracle.community import CommunityOracle
+
+        t = settings.testgen
+        with leetcode_client(settings) as client, open_judge(settings) as judge:
+            yield CommunityOracle(client, judge, k=t.community_k, posts=t.community_posts, wait_h=t.community_wait_h)
+        return
+    raise OracleConfigError(str(name), "unknown oracle (leetcode, reference or community)")
 
 
 @contextmanager

@@ -8,9 +8,11 @@
         .calls        requests made to the oracle
 
 Backends: `leetcode` (LeetCode's "Run code" answers with its own reference
-solution, agent/oracle/leetcode.py) and `reference` (the problem pack's
-reference solution, run in our sandbox, agent/oracle/reference.py). Without an
-oracle a problem stays on the tests it has, labelled as such.
+solution, agent/oracle/leetcode.py), `reference` (the problem pack's reference
+solution, run in our sandbox, agent/oracle/reference.py) and `community` (the
+answers independent community solution posts agree on, run in our sandbox; no
+login needed, agent/oracle/community.py). Without an oracle a problem stays on
+the tests it has, labelled as such.
 
 Errors:
 
@@ -35,7 +37,7 @@ from typing import Any, Literal, Protocol
 from judge.errors import LcagentError
 from judge.problem import Problem
 
-ORACLES = ("leetcode", "reference")
+ORACLES = ("leetcode", "reference", "community")
 
 
 class OracleError(LcagentError):
@@ -78,6 +80,7 @@ class OracleReport:
     answers: list[Answer]
     refs: list[str] = field(default_factory=list)
     calls: int = 0
+    notes: dict[str, Any] = field(default_factory=dict)  # what the oracle decided, for the set's provenance
 
     def count(self, status: str) -> int:
         return sum(a.status == status for a in self.answers)

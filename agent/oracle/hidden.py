@@ -91,6 +91,8 @@ def make_hidden_tests(problem: Problem, oracle: Oracle, *, seed: int, count: int
     stats["oracle_s"] = round(time.perf_counter() - started, 4)
     stats.update(oracle_calls=report.calls, rejected=report.count("rejected"), failed=report.count("failed"),
                  drop_examples=[a.reason for a in report.answers if not a.ok][:3])
+    if report.notes:
+        stats["oracle_notes"] = report.notes
     bounds = getattr(generated.constraints, "answer_range", None)
     answered = [(t, a) for t, a in zip(inputs, report.answers, strict=True) if a.ok]
     kept = [(t, a) for t, a in answered if _within(a.expected, bounds)]

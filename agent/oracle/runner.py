@@ -107,6 +107,7 @@ def _store(engine: Engine, problem_id: int, oracle: str, options: TestGenOptions
             ts = test_sets.add_generated(s, problem_id, base, problem, result.tests, oracle=oracle, seed=options.seed,
                                          origin={"generator": result.stats.get("generator"), **counts,
                                                  "oracle_refs": result.refs, "answers": result.stats.get("answers"),
+                                                 "oracle_notes": result.stats.get("oracle_notes"),
                                                  "limits": result.limits_rule},
                                          limits=result.limits)
             row.state, row.test_set_id, row.reason = TestGenState.DONE, ts.id, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -43,6 +44,7 @@ def describe(engine: Engine, slug: str) -> list[str]:
                                         "kept", "oracle_calls") if o.get(k) is not None}
             if counts:
                 lines.append("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            lines += [f"  {line}" for line in provenance_lines(o)]
         lines.append("history:")
         for ts in test_sets.history(s, problem.id):
             mark = "*" if ts.is_current else " "
@@ -57,3 +59,36 @@ def describe(engine: Engine, slug: str) -> list[str]:
                          + (f", next try {row.next_attempt_at:%Y-%m-%d %H:%M}" if row.next_attempt_at else "")
                          + (f", {timing}" if timing else "") + (f"\n  {row.reason}" if row.reason else ""))
         return lines
+
+
+def provenance_lines(origin: dict[str, Any]) -> list[str]:
+    """What else a generated set records: its inputs' generator when a model wrote
+    them, the answers' spread and steering, limits from a local reference, the
+    community oracle's decisions, a second oracle's agreement."""
+    out: list[str] = []
+    gen = origin.get("generator")
+    if isinstance(gen, dict):
+        out.append(f"inputs by model {gen.get('model')} ({gen.get('prompt_version')}, code "
+                   f"{str(gen.get('code_sha256', ''))[:12]}; validator checked on {gen.get('validator')}; "
+                   f"dropped {gen.get('dropped')})")
+    answers = origin.get("answers")
+    if isinstance(answers, dict):
+        out.append(f"answers: {answers.get('distinct')} distinct, the most common ({answers.get('most_common')}) "
+                   f"{answers.get('most_common_share')} of the tests")
+    limits = origin.get("limits")
+    if isinstance(limits, dict):
+        out.append(f"limits from the reference's CPU (slowest test {limits.get('reference_slowest_ms')} ms): "
+                   f"{limits.get('rule')}")
+    notes = origin.get("oracle_notes") or {}
+    if "trusted" in notes:
+        out.append(f"community: {len(notes['trusted'])} agreeing solutions (K {notes.get('k')}) of "
+                   f"{len(notes.get('posts', []))} posts; {len(notes.get('not_independent', []))} not independent, "
+                   f"{len(notes.get('failed_examples', []))} failed an example, {len(notes.get('outliers', []))} "
+                   f"outliers, {notes.get('no_agreement')} inputs without agreement")
+    check = notes.get("cross_check")
+    if isinstance(check, dict):
+        out.append(f"cross-checked by {check.get('oracle')} on {check.get('sampled')} inputs: "
+                   + (f"error {check['error']}" if "error" in check else
+                      f"{check.get('agree')} agree, {check.get('disagree')} disagree, {check.get('unanswered')} "
+                      "unanswered"))
+    return out

@@ -25,6 +25,8 @@ NO_CONTEST = "(no contest)"
 
 def basis_label(basis: str | None, oracle: str | None = None) -> str:
     """What a rate rests on, in words: every rate in the report says it."""
+    if basis == "generated" and oracle == "community":
+        return "generated + community consensus outputs"
     if basis == "generated":
         return f"generated + {oracle or 'oracle'} outputs"
     if basis == "hidden":
