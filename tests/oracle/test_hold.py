@@ -36,8 +36,11 @@ pytestmark = [pytest.mark.docker, pytest.mark.integration]
 
 def verdicts(engine: sa.Engine) -> dict[str, tuple[str, str | None, str | None]]:
     with session_scope(engine) as s:
-        rows = s.execute(sa.text("SELECT problem, state, verdict, test_basis FROM v_results")).all()
-    return {p: (state, verdict, basis) for p, state, verdict, basis in rows}
+        rows = s.execute(sa.text("SELECT problem, state, verdict, test_basis, test_oracle FROM v_results")).all()
+    # the dashboard names the oracle of a generated basis, and only of one
+    assert all((oracle is not None) == (basis == "generated") for _, _, _, basis, oracle in rows), rows
+    assert {oracle for *_, oracle in rows} <= {None, "leetcode"}, rows
+    return {p: (state, verdict, basis) for p, state, verdict, basis, _ in rows}
 
 
 def test_units_wait_for_hidden_tests_instead_of_being_judged_on_examples(

@@ -211,6 +211,7 @@ SEEDS: dict[str, Callable[[Connection], Rows]] = {
     "0004": seed_0003,  # 0004 added problem_version.is_current (filled by _FILL)
     "0005": seed_0003,  # 0005 retyped JSON columns on SQLite only
     "0006": seed_0006,
+    "0007": seed_0006,  # 0007 changed views only
 }
 
 
